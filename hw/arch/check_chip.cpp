@@ -1,0 +1,57 @@
+// Rules between keys. Each message names both keys and their values, since the blamed key
+// may be fine on its own (the other may have been changed by --set).
+#include <string>
+
+#include "hw/arch/read_chip.h"
+
+namespace imc::arch {
+namespace {
+
+std::string str(int64_t v) {
+  return std::to_string(v);
+}
+
+}  // namespace
+
+void check_chip(const ChipParams& c, const Reader& r) {
+  const CrossbarParams& x = c.tile.crossbar;
+  const TileParams& t = c.tile;
+
+  // The sequencer feeds a crossbar from the input buffer with u8 elements at most.
+  const int64_t input_bits = int64_t{x.rows} * 8;
+  if (t.input_buffer.capacity_bits < input_bits)
+    r.fail("tile.input_buffer.capacity",
+           "must hold one crossbar input of u8 elements (tile.crossbar.rows " + str(x.rows) +
+               " x 8bit = " + str(input_bits) + "bit), got " + str(t.input_buffer.capacity_bits) +
+               "bit");
+  // One column readout, packed as b1, must fit the output buffer.
+  if (t.output_buffer.capacity_bits < x.cols)
+    r.fail("tile.output_buffer.capacity",
+           "must hold one crossbar readout packed as b1 (tile.crossbar.cols " + str(x.cols) +
+               " x 1bit = " + str(x.cols) + "bit), got " + str(t.output_buffer.capacity_bits) +
+               "bit");
+  if (t.accumulator_entries < x.cols)
+    r.fail("tile.accumulator.entries", "must be at least tile.crossbar.cols (" + str(x.cols) +
+                                           "): one int32 per column, got " +
+                                           str(t.accumulator_entries));
+  if (t.threshold_entries < x.cols)
+    r.fail("tile.thresholder.entries", "must be at least tile.crossbar.cols (" + str(x.cols) +
+                                           "): one record per column, got " +
+                                           str(t.threshold_entries));
+
+  const GlobalBufferParams& g = c.global_buffer;
+  if (g.capacity_bits < g.port_width_bits)
+    r.fail("global_buffer.capacity", "must hold at least one port word (global_buffer.port_width " +
+                                         str(g.port_width_bits) + "bit), got " +
+                                         str(g.capacity_bits) + "bit");
+  if (g.attach_x >= c.mesh_cols)
+    r.fail("global_buffer.attach.x", "must be a column of the mesh, 0.." + str(c.mesh_cols - 1) +
+                                         " (mesh.cols " + str(c.mesh_cols) + "), got " +
+                                         str(g.attach_x));
+  if (g.attach_y >= c.mesh_rows)
+    r.fail("global_buffer.attach.y", "must be a row of the mesh, 0.." + str(c.mesh_rows - 1) +
+                                         " (mesh.rows " + str(c.mesh_rows) + "), got " +
+                                         str(g.attach_y));
+}
+
+}  // namespace imc::arch

@@ -1,0 +1,20 @@
+// Turning the checked YAML tree into ChipParams. read_chip applies each key's own rule as it
+// reads it; check_chip then applies the rules that relate keys to each other (a buffer must
+// hold one crossbar input, the global buffer must sit inside the mesh, ...).
+#pragma once
+
+#include "hw/arch/params.h"
+#include "hw/arch/reader.h"
+
+namespace imc::arch {
+
+ChipParams read_chip(Reader& r);
+void check_chip(const ChipParams& c, const Reader& r);
+
+// Sanity limits: far above any chip we model, low enough that products of them fit an int.
+inline constexpr int kMaxMeshSide = 1024;
+inline constexpr int kMaxCrossbars = 1024;
+inline constexpr int kMaxCrossbarSide = 65536;
+inline constexpr int kMaxCount = 1 << 24;  // entries, lanes, semaphores, full scale
+
+}  // namespace imc::arch

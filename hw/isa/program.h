@@ -1,0 +1,142 @@
+// The command set of imcsim chips (docs/isa.md): one Program holds the data blocks, the
+// network's input/output tensors in the global buffer, and a command queue per tile.
+// Shared by the compiler (which writes programs) and the simulator (which runs them).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hw/isa/dtype.h"
+
+namespace imc::isa {
+
+// Storage a command operand can name. gb, ibuf and obuf are byte-addressed; acc is
+// addressed in int32 entries.
+enum class Space : uint8_t { kGb, kIbuf, kObuf, kAcc };
+const char* to_string(Space s);
+
+constexpr int kMaxLoopDepth = 4;
+constexpr int kMaxSegments = 32;  // kx * ky of one gather
+
+// base + sum_d stride[d] * i_d, where i_d is the index of the loop at nesting depth d
+// (0 = outermost enclosing LOOP). Text: `ibuf[64 + 16*i0 + 2*i1]`.
+struct Addr {
+  Space space = Space::kIbuf;
+  int64_t base = 0;
+  std::array<int64_t, kMaxLoopDepth> stride{};
+  bool operator==(const Addr& o) const {
+    return space == o.space && base == o.base && stride == o.stride;
+  }
+};
+
+// An input vector made of ky x kx segments of `elems` elements each; segment (y, x) starts at
+// byte `addr + y*sy + x*sx`. Segments whose bit (y*kx + x) in `mask` is clear feed zeros
+// (their rows are not driven): that is how padding at image borders is expressed.
+struct Gather {
+  int64_t elems = 0;
+  int kx = 1;
+  int64_t sx = 0;
+  int ky = 1;
+  int64_t sy = 0;
+  uint32_t mask = 0xFFFFFFFFu;
+  int64_t total() const { return elems * kx * ky; }
+  bool operator==(const Gather& o) const {
+    return elems == o.elems && kx == o.kx && sx == o.sx && ky == o.ky && sy == o.sy &&
+           mask == o.mask;
+  }
+};
+
+enum class Opcode : uint8_t {
+  kWxb,     // program crossbar `xbar` at (row, col) with data block `data`
+  kWth,     // program threshold entries from `entry` with data block `data` ([n][3]: t0,t1,inv)
+  kLoad,    // DMA: gb -> ibuf/obuf, `bytes`
+  kStore,   // DMA: ibuf/obuf -> gb, `bytes`
+  kCopy,    // inside a tile: ibuf/obuf -> ibuf/obuf, `bytes`
+  kSend,    // NoC: own ibuf/obuf -> ibuf/obuf of `tile`, then +1 on that tile's `sem`
+  kSignal,  // NoC: +1 on `sem` of `tile`, after every earlier command of this tile completed
+  kWait,    // block until own `sem` >= `count`, then subtract `count`
+  kMvm,     // crossbar MVM: gather `src` (type) onto rows row..; columns col..col+cols -> acc
+  kAccAdd,  // acc[dst + i] += scale * src[i], src a b1/t2 vector of `count` elements
+  kThresh,  // dst[i] = requantize(acc[src + i]) with threshold entry `entry + i`, as `type`
+  kPool,    // dst = elementwise max over the ky x kx segments of `gather` at `src`
+  kLoop,    // repeat up to the matching ENDLOOP `count` times (kBatch: once per inference)
+  kEndLoop,
+  kHalt,
+};
+const char* to_string(Opcode op);
+
+constexpr int64_t kBatch = -1;  // LOOP count standing for the number of inferences
+
+struct Command {
+  Opcode op = Opcode::kHalt;
+  int xbar = 0;             // WXB, MVM
+  int row = 0;              // WXB, MVM: first crossbar row
+  int col = 0;              // WXB, MVM: first crossbar column
+  int cols = 0;             // MVM: columns read
+  int data = -1;            // WXB, WTH: index into Program::data
+  int entry = 0;            // WTH, THRESH: first threshold entry
+  Addr src;                 // LOAD STORE COPY SEND MVM ACCADD THRESH POOL
+  Addr dst;                 // LOAD STORE COPY SEND MVM ACCADD THRESH POOL
+  Gather gather;            // MVM, POOL
+  DType type = DType::kB1;  // MVM ACCADD POOL: input type; THRESH: output type
+  int64_t bytes = 0;        // LOAD STORE COPY SEND
+  int64_t count = 0;        // ACCADD THRESH: elements; LOOP: iterations or kBatch; WAIT: tokens
+  int tile = -1;            // SEND SIGNAL: destination tile id (y * mesh_cols + x)
+  int sem = -1;             // SEND SIGNAL WAIT
+  int shift = 0;            // MVM: sums are shifted left by this before accumulating
+  bool accumulate = false;  // MVM: add into acc (true) or overwrite it (false)
+  int scale = 1;            // ACCADD
+  int line = 0;             // source line in the .cmd file (0 when unknown), for messages
+  bool operator==(const Command& o) const;
+};
+
+// A matrix of values, row-major, e.g. crossbar weights [rows][cols] = [inputs][outputs].
+struct DataBlock {
+  std::string name;
+  DType type = DType::kB1;
+  int64_t rows = 0;
+  int64_t cols = 0;
+  std::vector<int32_t> values;
+  bool operator==(const DataBlock& o) const {
+    return name == o.name && type == o.type && rows == o.rows && cols == o.cols &&
+           values == o.values;
+  }
+};
+
+// A network input or output living in the global buffer. Inference n of a batch uses the
+// bytes at gb_addr + n * stride; `shape` is one inference's shape.
+struct TensorDecl {
+  std::string name;
+  int64_t gb_addr = 0;
+  std::vector<int64_t> shape;
+  DType type = DType::kU8;
+  int64_t stride = 0;  // bytes between inferences; the packed size when not given
+  int line = 0;
+  int64_t elements() const;
+  bool operator==(const TensorDecl& o) const {
+    return name == o.name && gb_addr == o.gb_addr && shape == o.shape && type == o.type &&
+           stride == o.stride;
+  }
+};
+
+struct TileProgram {
+  int tile = 0;
+  int line = 0;
+  std::vector<Command> commands;
+  bool operator==(const TileProgram& o) const { return tile == o.tile && commands == o.commands; }
+};
+
+struct Program {
+  std::string source_file;
+  std::vector<DataBlock> data;
+  std::vector<TensorDecl> inputs;
+  std::vector<TensorDecl> outputs;
+  std::vector<TileProgram> tiles;
+  bool operator==(const Program& o) const {
+    return data == o.data && inputs == o.inputs && outputs == o.outputs && tiles == o.tiles;
+  }
+};
+
+}  // namespace imc::isa

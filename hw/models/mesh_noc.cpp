@@ -1,0 +1,141 @@
+#include "hw/models/mesh_noc.h"
+
+#include <algorithm>
+#include <string>
+
+#include "hw/models/address_map.h"
+
+namespace imc::models {
+
+namespace {
+enum Dir { kEast, kWest, kNorth, kSouth };
+const char* kDirName[] = {"E", "W", "N", "S"};
+}  // namespace
+
+MeshNoc::MeshNoc(sc_core::sc_module_name name, const arch::ChipParams& chip, EnergyMeter& energy,
+                 ActivityTrace& trace)
+    : sc_core::sc_module(name),
+      from_tiles("from_tiles"),
+      to_targets("to_targets"),
+      chip_(chip),
+      energy_(energy),
+      trace_(trace),
+      tiles_(chip.tiles()),
+      gb_router_(chip.global_buffer.attach_y * chip.mesh_cols + chip.global_buffer.attach_x),
+      link_free_(6 * tiles_ + 2, 0),
+      link_signal_(6 * tiles_ + 2, -1),
+      period_(static_cast<double>(chip.period_ps), sc_core::SC_PS) {
+  from_tiles.register_b_transport(this, &MeshNoc::b_transport);
+  from_tiles.register_transport_dbg(this, &MeshNoc::transport_dbg);
+  from_tiles.register_get_direct_mem_ptr(this, &MeshNoc::get_direct_mem_ptr);
+  if (trace_.enabled()) {
+    using K = ActivityTrace::Kind;
+    for (int r = 0; r < tiles_; ++r) {
+      const int x = r % chip.mesh_cols, y = r / chip.mesh_cols;
+      const bool has[] = {x + 1 < chip.mesh_cols, x > 0, y > 0, y + 1 < chip.mesh_rows};
+      for (int d = 0; d < 4; ++d) {
+        if (!has[d]) continue;
+        link_signal_[4 * r + d] = trace_.add_signal(
+            "noc", "link_" + std::to_string(x) + "_" + std::to_string(y) + "_" + kDirName[d],
+            K::kBusy);
+      }
+      link_signal_[4 * tiles_ + r] =
+          trace_.add_signal("noc", "inject_" + std::to_string(r), K::kBusy);
+      link_signal_[5 * tiles_ + r] =
+          trace_.add_signal("noc", "eject_" + std::to_string(r), K::kBusy);
+    }
+    link_signal_[6 * tiles_] = trace_.add_signal("noc", "gb_inject", K::kBusy);
+    link_signal_[6 * tiles_ + 1] = trace_.add_signal("noc", "gb_eject", K::kBusy);
+  }
+}
+
+void MeshNoc::path(int src, int dst, std::vector<int>& links) const {
+  links.clear();
+  const int cols = chip_.mesh_cols;
+  int r = src == tiles_ ? gb_router_ : src;
+  const int to = dst == tiles_ ? gb_router_ : dst;
+  links.push_back(src == tiles_ ? 6 * tiles_ : 4 * tiles_ + src);
+  int x = r % cols, y = r / cols;
+  const int tx = to % cols, ty = to / cols;
+  while (x != tx) {  // X first, then Y: deadlock-free dimension-order routing
+    links.push_back(4 * (y * cols + x) + (tx > x ? kEast : kWest));
+    x += tx > x ? 1 : -1;
+  }
+  while (y != ty) {
+    links.push_back(4 * (y * cols + x) + (ty > y ? kSouth : kNorth));
+    y += ty > y ? 1 : -1;
+  }
+  links.push_back(dst == tiles_ ? 6 * tiles_ + 1 : 5 * tiles_ + dst);
+}
+
+int MeshNoc::hops(int src, int dst) const {
+  std::vector<int> links;
+  path(src, dst, links);
+  return static_cast<int>(links.size());
+}
+
+int64_t MeshNoc::transfer(int src, int dst, int64_t start, int64_t bytes) {
+  const int64_t w = chip_.noc.link_width_bits;
+  const int64_t flits = 1 + (bytes * 8 + w - 1) / w;  // a header flit, then the payload
+  path(src, dst, scratch_path_);
+  int64_t head = start;
+  for (int link : scratch_path_) {
+    const int64_t enter = std::max(head, link_free_[link]);
+    stats_.contention_cycles += enter - head;
+    link_free_[link] = enter + flits;
+    if (link_signal_[link] >= 0) trace_.busy(link_signal_[link], enter, enter + flits);
+    head = enter + chip_.noc.hop_cycles;
+  }
+  const int64_t arrival = head + flits - 1;
+  const int64_t hop_count = static_cast<int64_t>(scratch_path_.size());
+  ++stats_.packets;
+  stats_.flits += flits;
+  stats_.flit_hops += flits * hop_count;
+  energy_.charge(EnergyClass::kNoc, -1, chip_.energy.noc_hop_pj_per_flit * flits * hop_count, start,
+                 arrival);
+  return arrival;
+}
+
+int64_t MeshNoc::now_cycles(const sc_core::sc_time& delay) const {
+  return static_cast<int64_t>((sc_core::sc_time_stamp() + delay) / period_ + 0.5);
+}
+
+void MeshNoc::b_transport(int id, tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  const uint64_t address = p.get_address();
+  const Decoded d = decode_address(address);
+  const int dst = d.global_buffer ? tiles_ : d.tile;
+  if (!d.global_buffer && (d.tile < 0 || d.tile >= tiles_)) {
+    p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  const int64_t kernel_now = now_cycles(sc_core::SC_ZERO_TIME);
+  const int64_t start = now_cycles(delay);
+  const bool read = p.get_command() == tlm::TLM_READ_COMMAND;
+  // A read sends a header-only request and gets the data back; a write carries the data.
+  int64_t t = transfer(id, dst, start, read ? 0 : p.get_data_length());
+  sc_core::sc_time target_delay = period_ * static_cast<double>(t - kernel_now);
+  p.set_address(d.global_buffer ? d.offset : address);
+  to_targets[dst]->b_transport(p, target_delay);
+  p.set_address(address);
+  t = now_cycles(target_delay);
+  if (read && p.is_response_ok()) t = transfer(dst, id, t, p.get_data_length());
+  delay = period_ * static_cast<double>(t - kernel_now);
+}
+
+unsigned MeshNoc::transport_dbg(int, tlm::tlm_generic_payload& p) {
+  const uint64_t address = p.get_address();
+  const Decoded d = decode_address(address);
+  if (!d.global_buffer && (d.tile < 0 || d.tile >= tiles_)) return 0;
+  p.set_address(d.global_buffer ? d.offset : address);
+  const unsigned n = to_targets[d.global_buffer ? tiles_ : d.tile]->transport_dbg(p);
+  p.set_address(address);
+  return n;
+}
+
+// Only the global buffer (mapped at 0, so addresses need no translation) grants DMI.
+bool MeshNoc::get_direct_mem_ptr(int, tlm::tlm_generic_payload& p, tlm::tlm_dmi& dmi) {
+  if (!decode_address(p.get_address()).global_buffer) return false;
+  return to_targets[tiles_]->get_direct_mem_ptr(p, dmi);
+}
+
+}  // namespace imc::models

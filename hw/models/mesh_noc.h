@@ -1,0 +1,64 @@
+// 2D mesh network-on-chip: XY routing, a fixed per-hop latency, one flit per link per cycle,
+// and contention: a packet waits for each link until earlier packets have left it. Each tile
+// and the global buffer's port inject and eject through links of their own. TLM-2.0 LT:
+// b_transport forwards the payload to its target and annotates the arrival time.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <tlm_utils/multi_passthrough_initiator_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+#include <systemc>
+#include <tlm>
+
+#include "hw/arch/params.h"
+#include "hw/models/activity_trace.h"
+#include "hw/models/energy_meter.h"
+
+namespace imc::models {
+
+struct NocStats {
+  int64_t packets = 0;
+  int64_t flits = 0;
+  int64_t flit_hops = 0;
+  int64_t contention_cycles = 0;  // cycles packets spent waiting for busy links
+};
+
+class MeshNoc : public sc_core::sc_module {
+ public:
+  // Tile t binds its initiator socket as index t; targets: tiles 0..n-1, then the buffer.
+  tlm_utils::multi_passthrough_target_socket<MeshNoc> from_tiles;
+  tlm_utils::multi_passthrough_initiator_socket<MeshNoc> to_targets;
+
+  MeshNoc(sc_core::sc_module_name name, const arch::ChipParams& chip, EnergyMeter& energy,
+          ActivityTrace& trace);
+
+  // Moves a packet of `bytes` payload (plus one header flit) from node `src` to `dst`, where
+  // a node is a tile id or gb_node(); injection no earlier than `start` (cycles). Reserves
+  // the links and returns the cycle its tail arrives.
+  int64_t transfer(int src, int dst, int64_t start, int64_t bytes);
+  int gb_node() const { return tiles_; }
+  int hops(int src, int dst) const;  // links a packet crosses, inject and eject included
+  const NocStats& stats() const { return stats_; }
+
+ private:
+  void b_transport(int id, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  unsigned transport_dbg(int id, tlm::tlm_generic_payload& p);
+  bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& p, tlm::tlm_dmi& dmi);
+  void path(int src, int dst, std::vector<int>& links) const;
+  int64_t now_cycles(const sc_core::sc_time& delay) const;
+
+  const arch::ChipParams& chip_;
+  EnergyMeter& energy_;
+  ActivityTrace& trace_;
+  int tiles_;
+  int gb_router_;
+  std::vector<int64_t> link_free_;  // cycle each link is free again
+  std::vector<int> link_signal_;    // trace signal per link, -1 when not traced
+  std::vector<int> scratch_path_;
+  NocStats stats_;
+  sc_core::sc_time period_;
+};
+
+}  // namespace imc::models

@@ -1,0 +1,145 @@
+// One tile: crossbar PEs, input/output buffers, accumulator, thresholder, pooling unit, a
+// port on the NoC, and a sequencer that runs the tile's command queue. Commands take effect
+// in program order when issued; their timing comes from the scoreboard (in-order issue,
+// out-of-order completion), kept ahead of the kernel with temporal decoupling and synced
+// only where tiles interact (NoC traffic, semaphores).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+#include <systemc>
+#include <tlm>
+
+#include "hw/arch/params.h"
+#include "hw/isa/program.h"
+#include "hw/models/activity_trace.h"
+#include "hw/models/crossbar_array.h"
+#include "hw/models/energy_meter.h"
+#include "hw/models/run_status.h"
+#include "hw/models/scoreboard.h"
+#include "hw/models/thresholder.h"
+
+namespace imc::models {
+
+// Carried by a SEND's write: the semaphore to raise at the destination when the data lands.
+struct SemaphoreExtension : tlm::tlm_extension<SemaphoreExtension> {
+  int sem = -1;
+  tlm_extension_base* clone() const override { return new SemaphoreExtension(*this); }
+  void copy_from(const tlm_extension_base& e) override {
+    sem = static_cast<const SemaphoreExtension&>(e).sem;
+  }
+};
+
+class Tile : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<Tile> to_noc;
+  tlm_utils::simple_target_socket<Tile> from_noc;
+
+  enum class State { kIdle = 0, kRunning = 1, kWaiting = 2 };
+
+  // `code` may be null: the tile has no program and stays idle.
+  Tile(sc_core::sc_module_name name, int id, const arch::ChipParams& chip,
+       const isa::Program& program, const isa::TileProgram* code, int64_t batch, uint64_t seed,
+       EnergyMeter& energy, ActivityTrace& trace, RunStatus& status);
+
+  int id() const { return id_; }
+  bool has_program() const { return code_ != nullptr; }
+  bool halted() const { return halted_; }
+  int64_t done_cycle() const { return done_cycle_; }
+  int64_t busy_cycles() const { return scoreboard_.busy_cycles(); }
+  const std::array<int64_t, 16>& opcode_counts() const { return opcode_counts_; }
+  // Where a tile that never halted is stuck, for the deadlock message.
+  RunFault stuck_at() const;
+
+ private:
+  enum Unit { kDma, kNic, kVector, kThresh, kPool, kFirstXbar };
+
+  void run();
+  void deliver_semaphores();
+  void execute(const isa::Command& c);
+  void exec_wxb(const isa::Command& c);
+  void exec_wth(const isa::Command& c);
+  void exec_transfer(const isa::Command& c);
+  void exec_copy(const isa::Command& c);
+  void exec_send(const isa::Command& c);
+  void exec_signal(const isa::Command& c);
+  void exec_wait(const isa::Command& c);
+  void exec_mvm(const isa::Command& c);
+  void exec_accadd(const isa::Command& c);
+  void exec_thresh(const isa::Command& c);
+  void exec_pool(const isa::Command& c);
+  void halt();
+
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& p);
+
+  // Timing and energy of a command that runs on `unit` for `cycles`.
+  int64_t occupy(int unit, int64_t cycles, uint32_t reads, uint32_t writes);
+  void charge(EnergyClass c, double pj, int64_t from, int64_t to) {
+    energy_.charge(c, id_, pj, from, to);
+  }
+  int64_t addr(const isa::Addr& a) const;  // evaluates loop strides
+  uint8_t* bytes(isa::Space s, int64_t offset, int64_t n, const char* role);
+  int32_t* acc_entries(int64_t offset, int64_t n, const char* role);
+  int64_t buffer_cycles(isa::Space s, int64_t bits) const;
+  [[noreturn]] void fault(const std::string& what);
+  void sync();  // brings the kernel to this tile's issue time
+  sc_core::sc_time cycles(int64_t n) const { return period_ * static_cast<double>(n); }
+  int64_t kernel_cycles() const;
+  void set_state(State s, int64_t at);
+
+  const int id_;
+  const arch::ChipParams& chip_;
+  const arch::TileParams& tp_;
+  const isa::Program& program_;
+  const isa::TileProgram* code_;
+  const int64_t batch_;
+  EnergyMeter& energy_;
+  ActivityTrace& trace_;
+  RunStatus& status_;
+  sc_core::sc_time period_;
+
+  std::vector<CrossbarArray> xbars_;
+  std::vector<uint8_t> ibuf_, obuf_;
+  std::vector<int32_t> acc_;
+  std::vector<ThresholdEntry> thresholds_;
+  std::vector<int64_t> sems_;
+  std::multimap<int64_t, int> pending_sems_;  // arrival cycle -> semaphore
+  sc_core::sc_event deliver_event_, sem_changed_;
+
+  Scoreboard scoreboard_;
+  tlm_utils::tlm_quantumkeeper qk_;
+  tlm::tlm_generic_payload payload_;
+  SemaphoreExtension sem_ext_;
+  InputVector input_;
+  std::vector<int32_t> scratch_, scratch2_;
+
+  // Sequencer state.
+  int64_t issue_ = 0;  // cycle at which the next command issues
+  size_t pc_ = 0;
+  struct LoopFrame {
+    size_t body;  // index of the first command of the body
+    int64_t count;
+    int64_t index;
+  };
+  std::vector<LoopFrame> loops_;
+  std::vector<size_t> loop_end_;  // LOOP index -> index of its ENDLOOP
+  const isa::Command* current_ = nullptr;
+  bool halted_ = false;
+  int64_t done_cycle_ = 0;
+  int64_t wait_since_ = -1;
+  std::array<int64_t, 16> opcode_counts_{};
+
+  // Trace signals.
+  int sig_state_ = -1, sig_busy_ = -1, sig_dma_ = -1, sig_nic_ = -1;
+  std::vector<int> sig_xbar_;
+};
+
+}  // namespace imc::models

@@ -1,0 +1,236 @@
+#include "sim/reports.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include "hw/isa/program.h"
+
+namespace imc::sim {
+
+using models::EnergyClass;
+using models::kEnergyClasses;
+
+void write_file_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error(path + ": cannot open for writing");
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw std::runtime_error(path + ": write failed");
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw std::runtime_error(path + ": cannot replace the file");
+  }
+}
+
+namespace {
+
+double bin_ns(const models::EnergyMeter& e, size_t bin, int64_t period_ps) {
+  const int64_t start = static_cast<int64_t>(bin) * e.bin_cycles();
+  const int64_t end = std::min(start + e.bin_cycles(), std::max(e.end_cycles(), start + 1));
+  return static_cast<double>(end - start) * period_ps / 1000.0;
+}
+
+double bin_total(const std::array<double, kEnergyClasses>& b) {
+  double s = 0;
+  for (double v : b) s += v;
+  return s;
+}
+
+}  // namespace
+
+std::pair<double, double> power_mw(const models::EnergyMeter& energy, int64_t period_ps) {
+  const double ns = static_cast<double>(energy.end_cycles()) * period_ps / 1000.0;
+  const double average = ns > 0 ? energy.total() / ns : 0.0;  // pJ / ns = mW
+  double peak = 0;
+  for (size_t b = 0; b < energy.bins().size(); ++b) {
+    peak = std::max(peak, bin_total(energy.bins()[b]) / bin_ns(energy, b, period_ps));
+  }
+  return {average, peak};
+}
+
+nlohmann::json make_stats(const models::Platform& platform, const models::RunReport& report,
+                          const RunInfo& info) {
+  const arch::ChipParams& chip = platform.chip();
+  const models::EnergyMeter& energy = platform.energy();
+  nlohmann::json s;
+  s["arch"] = chip.name;
+  s["arch_file"] = info.arch_file;
+  s["program"] = info.program_file;
+  s["batch"] = info.batch;
+  s["seed"] = info.seed;
+  s["clock_hz"] = chip.clock_hz;
+  s["cycles"] = report.cycles;
+  s["time_ns"] = static_cast<double>(report.cycles) * chip.period_ps / 1000.0;
+  nlohmann::json e;
+  e["total"] = energy.total();
+  for (int c = 0; c < kEnergyClasses; ++c) {
+    e[models::to_string(static_cast<EnergyClass>(c))] =
+        energy.by_class(static_cast<EnergyClass>(c));
+  }
+  s["energy_pj"] = e;
+  s["energy_per_inference_pj"] =
+      energy.total() / static_cast<double>(std::max<int64_t>(1, info.batch));
+  const auto [average, peak] = power_mw(energy, chip.period_ps);
+  s["power_mw"] = {{"average", average}, {"peak", peak}};
+  nlohmann::json tiles = nlohmann::json::array();
+  for (const models::TileReport& t : report.tiles) {
+    tiles.push_back({{"id", t.id},
+                     {"busy_cycles", t.busy_cycles},
+                     {"done_cycle", t.done_cycle},
+                     {"energy_pj", t.energy_pj},
+                     {"utilization", report.cycles ? double(t.busy_cycles) / report.cycles : 0.0}});
+  }
+  s["tiles"] = tiles;
+  nlohmann::json commands = nlohmann::json::object();
+  for (int op = 0; op <= static_cast<int>(isa::Opcode::kHalt); ++op) {
+    if (report.opcode_counts[op] > 0) {
+      commands[isa::to_string(static_cast<isa::Opcode>(op))] = report.opcode_counts[op];
+    }
+  }
+  s["commands"] = commands;
+  const models::NocStats& n = platform.noc_stats();
+  s["noc"] = {{"packets", n.packets},
+              {"flits", n.flits},
+              {"flit_hops", n.flit_hops},
+              {"contention_cycles", n.contention_cycles}};
+  return s;
+}
+
+void write_stats(const std::string& path, const nlohmann::json& stats) {
+  write_file_atomically(path, stats.dump(2) + "\n");
+}
+
+void write_power_csv(const std::string& path, const models::EnergyMeter& energy,
+                     int64_t period_ps) {
+  std::ostringstream out;
+  out << "time_ns,total_mw";
+  for (int c = 0; c < kEnergyClasses; ++c)
+    out << "," << models::to_string(static_cast<EnergyClass>(c)) << "_mw";
+  out << "\n";
+  for (size_t b = 0; b < energy.bins().size(); ++b) {
+    const double ns = bin_ns(energy, b, period_ps);
+    const auto& bin = energy.bins()[b];
+    out << static_cast<double>(b * energy.bin_cycles()) * period_ps / 1000.0 << ","
+        << bin_total(bin) / ns;
+    for (double pj : bin) out << "," << pj / ns;
+    out << "\n";
+  }
+  write_file_atomically(path, out.str());
+}
+
+namespace {
+
+std::string vcd_id(size_t n) {  // short printable identifiers, as VCD expects
+  std::string id;
+  do {
+    id.push_back(static_cast<char>(33 + n % 94));
+    n /= 94;
+  } while (n > 0);
+  return id;
+}
+
+std::string binary(int64_t v, int width) {
+  std::string s;
+  for (int b = width - 1; b >= 0; --b) s.push_back(((v >> b) & 1) ? '1' : '0');
+  return s;
+}
+
+}  // namespace
+
+void write_vcd(const std::string& path, const models::ActivityTrace& trace,
+               const models::EnergyMeter& energy, int64_t period_ps) {
+  using Kind = models::ActivityTrace::Kind;
+  const auto& signals = trace.signals();
+  std::ostringstream out;
+  out << "$date simulated $end\n$version imcsim 0.1 $end\n$timescale 1ps $end\n";
+  out << "$scope module chip $end\n";
+  // Group signals by scope, keeping the order scopes first appear in.
+  std::vector<std::string> scopes;
+  std::map<std::string, std::vector<size_t>> members;
+  for (size_t i = 0; i < signals.size(); ++i) {
+    if (!members.count(signals[i].scope)) scopes.push_back(signals[i].scope);
+    members[signals[i].scope].push_back(i);
+  }
+  for (const std::string& scope : scopes) {
+    out << "$scope module " << scope << " $end\n";
+    for (size_t i : members[scope]) {
+      const auto& s = signals[i];
+      out << "$var wire " << s.width << " " << vcd_id(i) << " " << s.name
+          << (s.width > 1 ? " [" + std::to_string(s.width - 1) + ":0]" : "") << " $end\n";
+    }
+    out << "$upscope $end\n";
+  }
+  const size_t power_base = signals.size();
+  out << "$scope module power $end\n";
+  out << "$var real 64 " << vcd_id(power_base) << " total_mw $end\n";
+  for (int c = 0; c < kEnergyClasses; ++c) {
+    out << "$var real 64 " << vcd_id(power_base + 1 + c) << " "
+        << models::to_string(static_cast<EnergyClass>(c)) << "_mw $end\n";
+  }
+  out << "$upscope $end\n$upscope $end\n$enddefinitions $end\n";
+
+  // Merge activity changes and power bins into one time-ordered stream.
+  std::vector<models::ActivityTrace::Change> changes = trace.changes();
+  std::stable_sort(changes.begin(), changes.end(),
+                   [](const auto& a, const auto& b) { return a.cycle < b.cycle; });
+  std::vector<int64_t> level(signals.size(), 0), shown(signals.size(), -1);
+  out << "$dumpvars\n";
+  for (size_t i = 0; i < signals.size(); ++i) {
+    const auto& s = signals[i];
+    out << (s.width > 1 ? "b" + binary(0, s.width) + " " : "0") << vcd_id(i) << "\n";
+    shown[i] = 0;
+  }
+  out << "$end\n";
+  const auto& bins = energy.bins();
+  size_t next_change = 0, next_bin = 0;
+  std::vector<size_t> touched;
+  while (next_change < changes.size() || next_bin < bins.size()) {
+    const int64_t tc = next_change < changes.size() ? changes[next_change].cycle : INT64_MAX;
+    const int64_t tb =
+        next_bin < bins.size() ? static_cast<int64_t>(next_bin) * energy.bin_cycles() : INT64_MAX;
+    const int64_t t = std::min(tc, tb);
+    std::ostringstream step;
+    touched.clear();
+    while (next_change < changes.size() && changes[next_change].cycle == t) {
+      const auto& c = changes[next_change++];
+      if (signals[c.signal].kind == Kind::kBusy)
+        level[c.signal] += c.delta_or_value;
+      else
+        level[c.signal] = c.delta_or_value;
+      touched.push_back(static_cast<size_t>(c.signal));
+    }
+    for (size_t i : touched) {
+      const int64_t v = signals[i].kind == Kind::kBusy ? (level[i] > 0 ? 1 : 0) : level[i];
+      if (v == shown[i]) continue;
+      shown[i] = v;
+      if (signals[i].width > 1)
+        step << "b" << binary(v, signals[i].width) << " " << vcd_id(i) << "\n";
+      else
+        step << v << vcd_id(i) << "\n";
+    }
+    if (tb == t) {
+      const auto& bin = bins[next_bin];
+      const double ns = bin_ns(energy, next_bin, period_ps);
+      step << "r" << bin_total(bin) / ns << " " << vcd_id(power_base) << "\n";
+      for (int c = 0; c < kEnergyClasses; ++c)
+        step << "r" << bin[c] / ns << " " << vcd_id(power_base + 1 + c) << "\n";
+      ++next_bin;
+    }
+    const std::string text = step.str();
+    if (!text.empty()) out << "#" << t * period_ps << "\n" << text;
+  }
+  out << "#" << energy.end_cycles() * period_ps << "\n";
+  write_file_atomically(path, out.str());
+}
+
+}  // namespace imc::sim

@@ -1,0 +1,34 @@
+// What a run leaves behind besides its outputs: stats.json, the power trace (CSV) and the
+// waveform (VCD). Each file is written to PATH.tmp and renamed, so a failure leaves no
+// half-written file.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "hw/models/platform.h"
+
+namespace imc::sim {
+
+struct RunInfo {
+  std::string arch_file;
+  std::string program_file;
+  int64_t batch = 1;
+  uint64_t seed = 1;
+};
+
+nlohmann::json make_stats(const models::Platform& platform, const models::RunReport& report,
+                          const RunInfo& info);
+// Average and peak power in mW over the run (peak over power-trace bins).
+std::pair<double, double> power_mw(const models::EnergyMeter& energy, int64_t period_ps);
+
+void write_stats(const std::string& path, const nlohmann::json& stats);
+void write_power_csv(const std::string& path, const models::EnergyMeter& energy, int64_t period_ps);
+void write_vcd(const std::string& path, const models::ActivityTrace& trace,
+               const models::EnergyMeter& energy, int64_t period_ps);
+
+// Writes `text` to PATH.tmp, then renames it over PATH. Throws std::runtime_error.
+void write_file_atomically(const std::string& path, const std::string& text);
+
+}  // namespace imc::sim

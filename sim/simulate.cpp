@@ -1,0 +1,121 @@
+#include "sim/simulate.h"
+
+#include <sstream>
+
+#include "hw/isa/assembler.h"
+#include "hw/isa/check.h"
+#include "hw/isa/npy.h"
+#include "hw/models/platform.h"
+#include "sim/reports.h"
+
+namespace imc::sim {
+
+namespace {
+
+std::string describe(const models::RunFault& f, const std::string& program, int64_t period_ps) {
+  std::ostringstream m;
+  m << program << ":" << f.line << ": run-time error in tile " << f.tile << " at cycle " << f.cycle
+    << " (" << static_cast<double>(f.cycle) * period_ps / 1000.0 << " ns), command '" << f.command
+    << "': " << f.what;
+  return m.str();
+}
+
+}  // namespace
+
+SimResult simulate(const SimOptions& o) {
+  const arch::ChipParams chip = arch::load_chip(o.arch_path, o.overrides);
+  const isa::Program program = isa::load_program(o.program_path);
+  isa::check_program(program, chip);
+
+  // Inputs decide the batch: every input must hold the same number of inferences.
+  const auto input_files = bind_tensor_files(program.inputs, o.inputs, "--input");
+  const auto output_files = bind_tensor_files(program.outputs, o.outputs, "--output");
+  std::map<std::string, BatchTensor> inputs;
+  int64_t batch = -1;
+  std::string batch_from;
+  for (const isa::TensorDecl& d : program.inputs) {
+    auto f = input_files.find(d.name);
+    if (f == input_files.end()) {
+      throw arch::InputError(o.program_path + ":" + std::to_string(d.line) + ": input '" + d.name +
+                             "' needs a file: --input " +
+                             (program.inputs.size() > 1 ? d.name + "=" : std::string()) + "x.npy");
+    }
+    BatchTensor t = read_input(f->second, d);
+    if (batch >= 0 && t.shape[0] != batch) {
+      throw arch::InputError(f->second + ": holds " + std::to_string(t.shape[0]) +
+                             " inferences but " + batch_from + " holds " + std::to_string(batch));
+    }
+    batch = t.shape[0];
+    batch_from = f->second;
+    inputs.emplace(d.name, std::move(t));
+  }
+  if (batch < 0) batch = 1;
+  const int64_t gb_bytes = chip.global_buffer.capacity_bits / 8;
+  auto check_fits = [&](const isa::TensorDecl& d) {
+    const int64_t last =
+        d.gb_addr + (batch - 1) * d.stride + isa::packed_bytes(d.type, d.elements());
+    if (last > gb_bytes) {
+      throw arch::InputError(o.program_path + ":" + std::to_string(d.line) + ": tensor '" + d.name +
+                             "' for a batch of " + std::to_string(batch) +
+                             " needs global buffer bytes up to " + std::to_string(last) +
+                             ", the buffer holds " + std::to_string(gb_bytes));
+    }
+  };
+  for (const auto& d : program.inputs) check_fits(d);
+  for (const auto& d : program.outputs) check_fits(d);
+
+  models::PlatformOptions po;
+  po.seed = o.seed;
+  po.batch = batch;
+  po.quantum_cycles = o.quantum_cycles;
+  po.power_bin_cycles = o.power_bin_cycles;
+  po.trace = !o.vcd_path.empty();
+  models::Platform platform("chip", chip, program, po);
+  for (const isa::TensorDecl& d : program.inputs) {
+    const BatchTensor& t = inputs.at(d.name);
+    for (int64_t n = 0; n < batch; ++n) {
+      const std::vector<uint8_t> bytes = pack_inference(t, d, n);
+      platform.write_global(static_cast<uint64_t>(d.gb_addr + n * d.stride), bytes.data(),
+                            bytes.size());
+    }
+  }
+
+  const models::RunReport report = platform.run();
+  if (report.fault)
+    throw RunError(describe(*report.fault, o.program_path, chip.period_ps), *report.fault);
+
+  SimResult r;
+  r.arch_name = chip.name;
+  r.batch = batch;
+  r.cycles = report.cycles;
+  r.time_ns = static_cast<double>(report.cycles) * chip.period_ps / 1000.0;
+  r.energy_pj = platform.energy().total();
+  std::tie(r.average_power_mw, r.peak_power_mw) = power_mw(platform.energy(), chip.period_ps);
+  for (const isa::TensorDecl& d : program.outputs) {
+    BatchTensor t;
+    t.shape.push_back(batch);
+    t.shape.insert(t.shape.end(), d.shape.begin(), d.shape.end());
+    const int64_t per = d.elements();
+    t.values.resize(static_cast<size_t>(per * batch));
+    std::vector<uint8_t> bytes(static_cast<size_t>(isa::packed_bytes(d.type, per)));
+    for (int64_t n = 0; n < batch; ++n) {
+      platform.read_global(static_cast<uint64_t>(d.gb_addr + n * d.stride), bytes.data(),
+                           bytes.size());
+      isa::unpack(d.type, bytes.data(), per, t.values.data() + n * per);
+    }
+    r.outputs.emplace(d.name, std::move(t));
+  }
+  r.stats = make_stats(platform, report, {o.arch_path, o.program_path, batch, o.seed});
+
+  for (const auto& [name, path] : output_files) {
+    const BatchTensor& t = r.outputs.at(name);
+    isa::write_npy_i32(path, t.shape, t.values);
+  }
+  if (!o.stats_path.empty()) write_stats(o.stats_path, r.stats);
+  if (!o.power_path.empty()) write_power_csv(o.power_path, platform.energy(), chip.period_ps);
+  if (!o.vcd_path.empty())
+    write_vcd(o.vcd_path, platform.trace(), platform.energy(), chip.period_ps);
+  return r;
+}
+
+}  // namespace imc::sim

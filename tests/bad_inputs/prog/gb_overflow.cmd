@@ -1,0 +1,10 @@
+# Bad input: LOAD from gb[2097150] of a 2 MiB global buffer. Everything else is valid for configs/tile8x8.yaml.
+.input  x gb=0     shape=1x16 type=u8
+.output y gb=65536 shape=1x16 type=u8
+
+.tile 0
+  LOOP count=batch
+    LOAD dst=ibuf[0] src=gb[2097150 + 16*i0] bytes=16
+    STORE dst=gb[65536 + 16*i0] src=ibuf[0] bytes=16
+  ENDLOOP
+  HALT

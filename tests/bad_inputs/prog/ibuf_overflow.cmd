@@ -1,0 +1,10 @@
+# Bad input: LOAD of 16 bytes at ibuf[8180] of 8192. Everything else is valid for configs/tile8x8.yaml.
+.input  x gb=0     shape=1x16 type=u8
+.output y gb=65536 shape=1x16 type=u8
+
+.tile 0
+  LOOP count=batch
+    LOAD dst=ibuf[8180] src=gb[0 + 16*i0] bytes=16
+    STORE dst=gb[65536 + 16*i0] src=ibuf[0] bytes=16
+  ENDLOOP
+  HALT

@@ -1,0 +1,40 @@
+#include "run_tool.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace imc::test {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string temp_dir() {
+  std::string pattern = (std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp");
+  pattern += "/imcsim-test-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return pattern;
+}
+
+ToolRun run_tool(const std::string& binary, const std::string& args) {
+  const std::string dir = temp_dir();
+  const std::string cmd = "cd '" IMCSIM_SOURCE_DIR "' && '" + binary + "' " + args + " >'" + dir +
+                          "/out' 2>'" + dir + "/err' </dev/null";
+  const int raw = std::system(cmd.c_str());
+  ToolRun r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+  r.out = read_text(dir + "/out");
+  r.err = read_text(dir + "/err");
+  std::system(("rm -rf '" + dir + "'").c_str());
+  return r;
+}
+
+}  // namespace imc::test

@@ -1,0 +1,85 @@
+// The malformed-input corpus (tests/bad_inputs/<kind>/): every file there, run through
+// imcsim, must end with the status in its folder's expect.tsv (2: bad input, 3: run-time
+// failure) and print every listed substring, never crash or hang.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "run_tool.h"
+
+namespace imc::test {
+namespace {
+
+struct Case {
+  std::string kind, file;
+  int status;
+  std::vector<std::string> needles;
+};
+
+std::vector<Case> load_cases() {
+  std::vector<Case> cases;
+  for (const char* kind : {"arch", "prog", "npy", "runtime"}) {
+    std::ifstream in(std::string(IMCSIM_SOURCE_DIR) + "/tests/bad_inputs/" + kind + "/expect.tsv");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      std::vector<std::string> cols;
+      std::stringstream s(line);
+      std::string col;
+      while (std::getline(s, col, '\t')) cols.push_back(col);
+      if (cols.size() < 3) continue;
+      cases.push_back({kind, cols[0], std::stoi(cols[1]), {cols.begin() + 2, cols.end()}});
+    }
+  }
+  return cases;
+}
+
+// How each kind of bad file is fed to imcsim; everything else in the command is valid.
+std::string arguments(const Case& c) {
+  const std::string path = "tests/bad_inputs/" + c.kind + "/" + c.file;
+  if (c.kind == "arch")
+    return "--arch " + path +
+           " --prog tests/bad_inputs/npy/program.cmd --input tests/bad_inputs/npy/good.npy";
+  if (c.kind == "npy")
+    return "--arch configs/tile8x8.yaml --prog tests/bad_inputs/npy/program.cmd --input " + path;
+  return "--arch configs/tile8x8.yaml --prog " + path;
+}
+
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.kind << "/" << c.file;
+}
+
+class BadInput : public ::testing::TestWithParam<Case> {};
+
+TEST_P(BadInput, FailsCleanlyWithAUsefulMessage) {
+  const Case& c = GetParam();
+  const ToolRun r = run_tool(IMCSIM_BINARY, arguments(c));
+  EXPECT_EQ(r.status, c.status) << r.err;
+  for (const std::string& needle : c.needles) {
+    EXPECT_NE(r.err.find(needle), std::string::npos) << "expected '" << needle << "' in:\n"
+                                                     << r.err;
+  }
+  // One line, prefixed with the program's name, and nothing on stdout.
+  EXPECT_EQ(r.err.rfind("imcsim: ", 0), 0u) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+std::string case_name(const ::testing::TestParamInfo<Case>& info) {
+  std::string n = info.param.kind + "_" + info.param.file;
+  for (char& ch : n)
+    if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return n;
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, BadInput, ::testing::ValuesIn(load_cases()), case_name);
+
+TEST(BadInputCorpus, HoldsAtLeastThirtyCases) {
+  EXPECT_GE(load_cases().size(), 30u);
+}
+
+}  // namespace
+}  // namespace imc::test

@@ -1,0 +1,280 @@
+// imcsim as a user runs it: outputs, exact cycle counts and energies of small programs worked
+// out by hand from configs/tile8x8.yaml, the files it writes, determinism, and its options.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "run_tool.h"
+
+namespace imc::test {
+namespace {
+
+using nlohmann::json;
+
+struct Scratch {
+  Scratch() : dir(temp_dir()) {}
+  ~Scratch() { std::system(("rm -rf '" + dir + "'").c_str()); }
+  std::string file(const std::string& name, const std::string& text) const {
+    const std::string path = dir + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+  std::string path(const std::string& name) const { return dir + "/" + name; }
+  std::string dir;
+};
+
+json run_stats(const Scratch& s, const std::string& program_text, const std::string& extra = "") {
+  const std::string prog = s.file("p.cmd", program_text);
+  const ToolRun r = run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml --prog " + prog +
+                                                " --stats " + s.path("s.json") + " -q " + extra);
+  EXPECT_EQ(r.status, 0) << r.err;
+  return json::parse(read_text(s.path("s.json")));
+}
+
+// tile8x8: 1 GHz, 256-bit buffer ports with 1-cycle access, 1-cycle crossbar read, 1-cycle
+// accumulate, 64-bit links with 1-cycle hops, one command issued per cycle.
+TEST(ImcsimCycles, OneMvmTakesBufferReadCrossbarReadAndAccumulate) {
+  Scratch s;
+  const json st = run_stats(s,
+                            ".tile 0\n"
+                            "  MVM xb=0 src=ibuf[0] type=b1 elems=256 cols=256 dst=acc[0]\n"
+                            "  HALT\n");
+  // 256 input bits in one 256-bit buffer read (1) + one 256-row read step (1) + accumulate (1).
+  EXPECT_EQ(st["cycles"], 3);
+  EXPECT_EQ(st["commands"]["MVM"], 1);
+  EXPECT_EQ(st["commands"]["HALT"], 1);
+  const json& e = st["energy_pj"];
+  // 256 rows x 256 columns x 2 cells x 1.12 fJ, plus 256 wordlines x 40 fJ.
+  EXPECT_NEAR(e["crossbar"].get<double>(), 256 * 256 * 2 * 1.12e-3 + 256 * 40e-3, 1e-6);
+  EXPECT_NEAR(e["readout"].get<double>(), 256 * 0.384, 1e-6);     // one popcount per column
+  EXPECT_NEAR(e["accumulator"].get<double>(), 256 * 0.05, 1e-6);  // one add per column
+  EXPECT_NEAR(e["buffer"].get<double>(), 256 * 0.0671875, 1e-6);  // 256 bits read
+  EXPECT_NEAR(e["control"].get<double>(), 0.2, 1e-9);             // one issued command
+  EXPECT_NEAR(e["leakage"].get<double>(), 64 * 0.5 * 3, 1e-6);    // 64 tiles x 0.5 mW x 3 ns
+  double sum = 0;
+  for (auto it = e.begin(); it != e.end(); ++it)
+    if (it.key() != "total") sum += it.value().get<double>();
+  EXPECT_NEAR(sum, e["total"].get<double>(), 1e-6);
+  EXPECT_NEAR(st["power_mw"]["average"].get<double>(), e["total"].get<double>() / 3.0, 1e-6);
+}
+
+TEST(ImcsimCycles, CrossbarsOfOneTileWorkInParallel) {
+  Scratch s;
+  std::string prog = ".tile 0\n";
+  for (int k = 0; k < 4; ++k) {
+    prog += "  MVM xb=" + std::to_string(k) + " src=ibuf[0] type=b1 elems=256 cols=256 dst=acc[0]" +
+            (k ? " acc=1\n" : "\n");
+  }
+  prog += "  HALT\n";
+  // Issued on cycles 0..3, each 3 cycles long: the last ends at 6, not 12.
+  EXPECT_EQ(run_stats(s, prog)["cycles"], 6);
+}
+
+TEST(ImcsimCycles, BitSerialInputsTakeOneReadStepPerBit) {
+  Scratch s;
+  const json st = run_stats(s,
+                            ".tile 0\n"
+                            "  MVM xb=0 src=ibuf[0] type=u8 elems=256 cols=256 dst=acc[0]\n"
+                            "  HALT\n");
+  // 2048 input bits over a 256-bit port (8) + 8 planes x 1 read step (8) + accumulate (1).
+  EXPECT_EQ(st["cycles"], 17);
+}
+
+TEST(ImcsimCycles, NocLatencyIsHopsPlusSerialisation) {
+  Scratch s;
+  const json st = run_stats(s,
+                            ".tile 0\n"
+                            "  SEND tile=63 dst=ibuf[0] src=obuf[0] bytes=64 sem=0\n"
+                            "  HALT\n"
+                            ".tile 63\n"
+                            "  WAIT sem=0\n"
+                            "  HALT\n");
+  // (0,0) -> (7,7): inject + 7 east + 7 south + eject = 16 one-cycle hops; 64 bytes are
+  // 8 flits of 64 bits plus a header: the tail lands at 16 + 9 - 1 = 24; tile 63 issues its
+  // next command one cycle later.
+  EXPECT_EQ(st["cycles"], 25);
+  EXPECT_EQ(st["noc"]["flits"], 9);
+  EXPECT_EQ(st["noc"]["flit_hops"], 9 * 16);
+  EXPECT_EQ(st["noc"]["contention_cycles"], 0);
+  EXPECT_NEAR(st["energy_pj"]["noc"].get<double>(), 9 * 16 * 0.64, 1e-6);
+}
+
+TEST(ImcsimCycles, PacketsSharingALinkQueue) {
+  Scratch s;
+  const json st = run_stats(s,
+                            ".tile 0\n"
+                            "  SEND tile=2 dst=ibuf[0] src=ibuf[0] bytes=64 sem=0\n"
+                            "  HALT\n"
+                            ".tile 1\n"
+                            "  COPY dst=obuf[0] src=ibuf[0] bytes=8\n"
+                            "  SEND tile=2 dst=ibuf[64] src=ibuf[0] bytes=64 sem=0\n"
+                            "  HALT\n"
+                            ".tile 2\n"
+                            "  WAIT sem=0 count=2\n"
+                            "  HALT\n");
+  // Tile 0's packet holds link (1,0)->(2,0) during cycles 2..10 and tile 2's eject link
+  // during 3..11; tile 1's packet, sent at cycle 1, waits 9 cycles for the first and lands
+  // at 13 + 9 - 1 = 21 instead of 12.
+  EXPECT_EQ(st["noc"]["contention_cycles"], 9);
+  EXPECT_EQ(st["cycles"], 22);
+}
+
+TEST(ImcsimCycles, SignalWaitsForEverythingIssuedBefore) {
+  Scratch s;
+  const json st = run_stats(s,
+                            ".tile 0\n"
+                            "  MVM xb=0 src=ibuf[0] type=u8 elems=256 cols=256 dst=acc[0]\n"
+                            "  SIGNAL tile=1 sem=2\n"
+                            "  HALT\n"
+                            ".tile 1\n"
+                            "  WAIT sem=2\n"
+                            "  HALT\n");
+  // The MVM ends at 17, so the token leaves then: a header flit and one flit for its 4 bytes
+  // cross inject, one east hop and eject, landing at 17 + 3 + 2 - 1 = 21; tile 1 halts at 22.
+  EXPECT_EQ(st["cycles"], 22);
+}
+
+TEST(ImcsimExamples, TwoTilesPipelineConsecutiveInferences) {
+  Scratch s;
+  const ToolRun r = run_tool(IMCSIM_BINARY,
+                             "--arch configs/tile8x8.yaml --prog examples/two_layer_noc/program.cmd"
+                             " --input examples/two_layer_noc/input.npy"
+                             " --expect examples/two_layer_noc/expected.npy --stats " +
+                                 s.path("s.json"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("matches"), std::string::npos);
+  const json st = json::parse(read_text(s.path("s.json")));
+  ASSERT_EQ(st["tiles"].size(), 2u);
+  const int64_t busy =
+      st["tiles"][0]["busy_cycles"].get<int64_t>() + st["tiles"][1]["busy_cycles"].get<int64_t>();
+  EXPECT_LT(st["cycles"].get<int64_t>(), busy);  // the tiles overlap in time
+  EXPECT_EQ(st["batch"], 16);
+  EXPECT_EQ(st["commands"]["MVM"], 32);
+  EXPECT_EQ(st["commands"]["SEND"], 16);
+}
+
+TEST(ImcsimOutputs, SameInputsGiveIdenticalFiles) {
+  Scratch s;
+  auto once = [&](const std::string& tag) {
+    const ToolRun r =
+        run_tool(IMCSIM_BINARY,
+                 "--arch configs/tile8x8.yaml --prog examples/two_layer_noc/program.cmd"
+                 " --input examples/two_layer_noc/input.npy -q --output " +
+                     s.path(tag + ".npy") + " --stats " + s.path(tag + ".json") + " --vcd " +
+                     s.path(tag + ".vcd") + " --power-trace " + s.path(tag + ".csv"));
+    EXPECT_EQ(r.status, 0) << r.err;
+  };
+  once("a");
+  once("b");
+  for (const char* ext : {".npy", ".json", ".vcd", ".csv"}) {
+    const std::string a = read_text(s.path(std::string("a") + ext));
+    EXPECT_FALSE(a.empty()) << ext;
+    EXPECT_EQ(a, read_text(s.path(std::string("b") + ext))) << ext;
+  }
+}
+
+TEST(ImcsimOutputs, WaveformAndPowerTraceDescribeTheRun) {
+  Scratch s;
+  const ToolRun r = run_tool(IMCSIM_BINARY,
+                             "--arch configs/tile8x8.yaml --prog examples/two_layer_noc/program.cmd"
+                             " --input examples/two_layer_noc/input.npy -q --vcd " +
+                                 s.path("w.vcd") + " --power-trace " + s.path("p.csv") +
+                                 " --stats " + s.path("s.json"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string vcd = read_text(s.path("w.vcd"));
+  for (const char* needle : {"$timescale 1ps $end", "$scope module tile0 $end",
+                             "$scope module tile27 $end", " state [1:0] $end", " xbar0 $end",
+                             "link_0_0_E", "$var real 64", "total_mw", "$enddefinitions $end"}) {
+    EXPECT_NE(vcd.find(needle), std::string::npos) << needle;
+  }
+  // The power trace integrates to the total energy.
+  const json st = json::parse(read_text(s.path("s.json")));
+  std::ifstream csv(s.path("p.csv"));
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_EQ(line.rfind("time_ns,total_mw,crossbar_mw", 0), 0u);
+  double energy = 0, last_t = -1;
+  const double cycles = st["cycles"].get<double>();
+  int rows = 0;
+  while (std::getline(csv, line)) {
+    const double t = std::stod(line.substr(0, line.find(',')));
+    const double mw = std::stod(line.substr(line.find(',') + 1));
+    const double bin_ns = std::min(100.0, cycles - t);
+    energy += mw * bin_ns;
+    EXPECT_GT(t, last_t);
+    last_t = t;
+    ++rows;
+  }
+  EXPECT_EQ(rows, static_cast<int>(std::ceil(cycles / 100.0)));
+  EXPECT_NEAR(energy, st["energy_pj"]["total"].get<double>(), 1e-6 * energy);
+}
+
+TEST(ImcsimOutputs, NothingIsWrittenWhenTheRunFails) {
+  Scratch s;
+  const ToolRun r =
+      run_tool(IMCSIM_BINARY,
+               "--arch configs/tile8x8.yaml --prog tests/bad_inputs/runtime/deadlock_wait.cmd"
+               " --stats " +
+                   s.path("s.json") + " --vcd " + s.path("w.vcd"));
+  EXPECT_EQ(r.status, 3);
+  EXPECT_FALSE(std::ifstream(s.path("s.json")).good());
+  EXPECT_FALSE(std::ifstream(s.path("w.vcd")).good());
+}
+
+TEST(ImcsimOptions, ExpectReportsTheFirstDifference) {
+  Scratch s;
+  const ToolRun r = run_tool(IMCSIM_BINARY,
+                             "--arch configs/tile8x8.yaml --prog examples/fc_one_tile/program.cmd"
+                             " --input examples/fc_one_tile/input.npy"
+                             " --expect examples/two_layer_noc/expected.npy -q");
+  EXPECT_EQ(r.status, 4);
+  EXPECT_NE(r.err.find("shape differs"), std::string::npos) << r.err;
+}
+
+TEST(ImcsimOptions, HelpAndVersion) {
+  ToolRun r = run_tool(IMCSIM_BINARY, "--help");
+  EXPECT_EQ(r.status, 0);
+  for (const char* opt : {"--arch", "--prog", "--input", "--output", "--stats", "--vcd",
+                          "--power-trace", "--seed", "--set", "--dump-config"}) {
+    EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
+  }
+  r = run_tool(IMCSIM_BINARY, "--version");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("imcsim 0.1"), std::string::npos);
+  r = run_tool(IMCSIM_BINARY,
+               "--arch configs/tile8x8.yaml --prog examples/fc_one_tile/program.cmd --bogus");
+  EXPECT_EQ(r.status, 2);
+}
+
+TEST(ImcsimOptions, MissingInputIsABadInputError) {
+  const ToolRun r = run_tool(IMCSIM_BINARY,
+                             "--arch configs/tile8x8.yaml --prog examples/fc_one_tile/program.cmd");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("input 'x' needs a file"), std::string::npos) << r.err;
+}
+
+TEST(ImcsimOptions, SetOverridesTheArchFile) {
+  Scratch s;
+  // With a 128-bit link the 64-byte packet needs 4 + 1 flits instead of 8 + 1.
+  const json st = run_stats(s,
+                            ".tile 0\n"
+                            "  SEND tile=63 dst=ibuf[0] src=obuf[0] bytes=64 sem=0\n"
+                            "  HALT\n"
+                            ".tile 63\n"
+                            "  WAIT sem=0\n"
+                            "  HALT\n",
+                            "--set noc.link_width=128bit");
+  EXPECT_EQ(st["cycles"], 25 - 4);
+  const ToolRun r =
+      run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml --set mesh.rows=2 --dump-config");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("rows: 2"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace imc::test
