@@ -147,10 +147,38 @@ def two_layer_noc(rng):
     write("two_layer_noc", program, x, y)
 
 
+def fc64_for_tests(rng):
+    """tests/sim/data/fc64: 64 bipolar inputs -> 32 raw sums, small enough for every shipped
+    chip (configs/rram4x4.yaml has 64x64 crossbars), for the ADC and variation tests."""
+    n, k, m = 8, 64, 32
+    x = rng.choice([-1, 1], size=(n, k)).astype(np.int8)
+    w = rng.choice([-1, 1], size=(k, m))
+    y = x.astype(np.int64) @ w
+    program = f"""# 64 bipolar inputs -> 32 raw int32 sums on one 64x64 crossbar (fits every shipped chip).
+.input  x gb=0    shape=64 type=b1
+.output y gb=4096 shape=32 type=i32
+
+{data_block("w", "b1", w)}
+{data_block("th", "i32", np.zeros((m, 3), dtype=np.int64))}
+.tile 0
+  WXB xb=0 data=w
+  WTH data=th
+  LOOP count=batch
+    LOAD dst=ibuf[0] src=gb[0 + 8*i0] bytes=8
+    MVM xb=0 src=ibuf[0] type=b1 elems=64 cols=32 dst=acc[0]
+    THRESH src=acc[0] dst=obuf[0] count=32 type=i32
+    STORE dst=gb[4096 + 128*i0] src=obuf[0] bytes=128
+  ENDLOOP
+  HALT
+"""
+    write(os.path.join("..", "tests", "sim", "data", "fc64"), program, x, y)
+
+
 def main():
     rng = np.random.default_rng(20261123)
     fc_one_tile(rng)
     two_layer_noc(rng)
+    fc64_for_tests(rng)
 
 
 if __name__ == "__main__":

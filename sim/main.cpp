@@ -177,10 +177,3 @@ int sc_main(int argc, char* argv[]) {
                                           sc_core::SC_DO_NOTHING);
   return run(argc, argv);
 }
-
-// libsystemc's own main() prints the kernel's banner on stderr before sc_main runs; a tool's
-// users should see only its own messages there, so this main() turns it off first.
-int main(int argc, char* argv[]) {
-  setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 0);
-  return sc_core::sc_elab_and_sim(argc, argv);
-}

@@ -7,30 +7,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "hw/isa/file_io.h"
 #include "hw/isa/program.h"
 
 namespace imc::sim {
 
 using models::EnergyClass;
 using models::kEnergyClasses;
-
-void write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error(path + ": cannot open for writing");
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw std::runtime_error(path + ": write failed");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error(path + ": cannot replace the file");
-  }
-}
 
 namespace {
 
@@ -107,7 +90,7 @@ nlohmann::json make_stats(const models::Platform& platform, const models::RunRep
 }
 
 void write_stats(const std::string& path, const nlohmann::json& stats) {
-  write_file_atomically(path, stats.dump(2) + "\n");
+  isa::write_file_atomically(path, stats.dump(2) + "\n");
 }
 
 void write_power_csv(const std::string& path, const models::EnergyMeter& energy,
@@ -125,7 +108,7 @@ void write_power_csv(const std::string& path, const models::EnergyMeter& energy,
     for (double pj : bin) out << "," << pj / ns;
     out << "\n";
   }
-  write_file_atomically(path, out.str());
+  isa::write_file_atomically(path, out.str());
 }
 
 namespace {
@@ -193,6 +176,7 @@ void write_vcd(const std::string& path, const models::ActivityTrace& trace,
   out << "$end\n";
   const auto& bins = energy.bins();
   size_t next_change = 0, next_bin = 0;
+  int64_t last_time = -1;
   std::vector<size_t> touched;
   while (next_change < changes.size() || next_bin < bins.size()) {
     const int64_t tc = next_change < changes.size() ? changes[next_change].cycle : INT64_MAX;
@@ -227,10 +211,14 @@ void write_vcd(const std::string& path, const models::ActivityTrace& trace,
       ++next_bin;
     }
     const std::string text = step.str();
-    if (!text.empty()) out << "#" << t * period_ps << "\n" << text;
+    if (!text.empty()) {
+      out << "#" << t * period_ps << "\n" << text;
+      last_time = t;
+    }
   }
-  out << "#" << energy.end_cycles() * period_ps << "\n";
-  write_file_atomically(path, out.str());
+  // Mark the end of the run so viewers show its last interval.
+  if (energy.end_cycles() > last_time) out << "#" << energy.end_cycles() * period_ps << "\n";
+  isa::write_file_atomically(path, out.str());
 }
 
 }  // namespace imc::sim

@@ -28,7 +28,4 @@ void write_power_csv(const std::string& path, const models::EnergyMeter& energy,
 void write_vcd(const std::string& path, const models::ActivityTrace& trace,
                const models::EnergyMeter& energy, int64_t period_ps);
 
-// Writes `text` to PATH.tmp, then renames it over PATH. Throws std::runtime_error.
-void write_file_atomically(const std::string& path, const std::string& text);
-
 }  // namespace imc::sim

@@ -183,6 +183,7 @@ Quantity parse_quantity(const std::string& text, Dimension expected) {
   q.dimension = expected;
   q.cycles = found->factor == 0;
   q.value = q.cycles ? number : number * found->factor;
+  if (!std::isfinite(q.value)) throw UnitError("'" + text + "' is out of range");
   return q;
 }
 

@@ -318,22 +318,7 @@ void write_npy_i32(const std::string& path, const std::vector<int64_t>& shape,
     for (int k = 0; k < 4; ++k) out += static_cast<char>((u >> (8 * k)) & 0xFF);
   }
 
-  const std::string tmp = path + ".tmp";
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) fail_write(std::strerror(errno));
-  const bool wrote = std::fwrite(out.data(), 1, out.size(), f) == out.size();
-  const int write_errno = errno;
-  const bool closed = std::fclose(f) == 0;
-  if (!wrote || !closed) {
-    const int err = !wrote ? write_errno : errno;
-    std::remove(tmp.c_str());
-    fail_write(std::strerror(err));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    std::remove(tmp.c_str());
-    fail_write(std::strerror(err));
-  }
+  write_file_atomically(path, out);
 }
 
 }  // namespace imc::isa

@@ -226,6 +226,53 @@ TEST(ImcsimOutputs, NothingIsWrittenWhenTheRunFails) {
   EXPECT_FALSE(std::ifstream(s.path("w.vcd")).good());
 }
 
+// tests/sim/data/fc64: 64 bipolar inputs, 32 raw sums; its expected.npy is exact arithmetic.
+constexpr const char* kFc64 =
+    " --prog tests/sim/data/fc64/program.cmd --input tests/sim/data/fc64/input.npy";
+
+std::string fc64_output(const Scratch& s, const std::string& arch_and_options) {
+  const std::string out = s.path("y.npy");
+  const ToolRun r =
+      run_tool(IMCSIM_BINARY, "--arch " + arch_and_options + kFc64 + " -q --output " + out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  return read_text(out);
+}
+
+TEST(ImcsimAnalog, EveryShippedChipIsExactOnBinarySums) {
+  Scratch s;
+  const std::string expected = " --expect tests/sim/data/fc64/expected.npy -q";
+  // tile8x8 reads digitally. rram4x4's 5-bit ADC has a step of 2 over 16-row steps, but
+  // 16 bipolar products always sum to an even number, so nothing is lost either.
+  for (const char* arch : {"configs/tile8x8.yaml", "configs/rram4x4.yaml"}) {
+    const ToolRun r = run_tool(IMCSIM_BINARY, std::string("--arch ") + arch + kFc64 + expected);
+    EXPECT_EQ(r.status, 0) << arch << ": " << r.err;
+  }
+}
+
+TEST(ImcsimAnalog, ACoarseAdcLosesPrecisionDeterministically) {
+  Scratch s;
+  // 3 bits: step ceil(16 / 3) = 6, so partial sums round to multiples of 6.
+  const std::string coarse = "configs/rram4x4.yaml --set tile.crossbar.adc.bits=3";
+  const ToolRun r = run_tool(
+      IMCSIM_BINARY, "--arch " + coarse + kFc64 + " -q --expect tests/sim/data/fc64/expected.npy");
+  EXPECT_EQ(r.status, 4) << r.err;
+  EXPECT_EQ(fc64_output(s, coarse), fc64_output(s, coarse));
+}
+
+TEST(ImcsimAnalog, DeviceVariationFollowsTheSeed) {
+  Scratch s;
+  const std::string noisy =
+      "configs/rram4x4.yaml --set tile.crossbar.adc.bits=6 --set tile.crossbar.variation_sigma=0.3";
+  const std::string a = fc64_output(s, noisy + " --seed 1");
+  EXPECT_EQ(a, fc64_output(s, noisy + " --seed 1"));
+  EXPECT_NE(a, fc64_output(s, noisy + " --seed 2"));
+  // Without variation a 6-bit ADC (step 1) is exact again.
+  const ToolRun r = run_tool(
+      IMCSIM_BINARY, "--arch configs/rram4x4.yaml --set tile.crossbar.adc.bits=6" +
+                         std::string(kFc64) + " -q --expect tests/sim/data/fc64/expected.npy");
+  EXPECT_EQ(r.status, 0) << r.err;
+}
+
 TEST(ImcsimOptions, ExpectReportsTheFirstDifference) {
   Scratch s;
   const ToolRun r = run_tool(IMCSIM_BINARY,

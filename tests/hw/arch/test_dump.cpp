@@ -10,7 +10,9 @@ using test::render;
 using test::source_path;
 
 // The YAML after the header comment, which names the file and the overrides.
-std::string body(const std::string& dump) { return dump.substr(dump.find("\nname:")); }
+std::string body(const std::string& dump) {
+  return dump.substr(dump.find("\nname:"));
+}
 
 void expect_round_trip(const std::string& config, const std::vector<Override>& overrides) {
   const std::string path = source_path(config);

@@ -333,8 +333,9 @@ TEST(ArchErrors, DocumentShape) {
   const std::string text = test::tile8x8_text();
   const int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
   EXPECT_EQ(load_error(text + "---\nname: second\n"),
-            at(lines + 2) + "unexpected content after the first YAML document (a stray ',' or "
-                            "a second document); an arch file holds one chip");
+            at(lines + 2) +
+                "unexpected content after the first YAML document (a stray ',' or "
+                "a second document); an arch file holds one chip");
 }
 
 TEST(ArchErrors, StrayCommaIsASyntaxErrorNotAHang) {
@@ -344,8 +345,9 @@ TEST(ArchErrors, StrayCommaIsASyntaxErrorNotAHang) {
   EXPECT_EQ(load_error("# header\n, name: x\n"),
             at(2) + "YAML syntax error: unexpected character (a stray ',' or bracket?)");
   EXPECT_EQ(load_error("- a\n,\n"),
-            at(2) + "unexpected content after the first YAML document (a stray ',' or a second "
-                    "document); an arch file holds one chip");
+            at(2) +
+                "unexpected content after the first YAML document (a stray ',' or a second "
+                "document); an arch file holds one chip");
 }
 
 TEST(ArchErrors, MessagesUseThePathAsGiven) {

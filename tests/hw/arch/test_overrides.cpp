@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "arch_test_util.h"
+#include "hw/arch/schema.h"
 
 namespace imc::arch {
 namespace {
@@ -173,6 +174,18 @@ TEST(Overrides, FileIsNotChangedByOverrides) {
   const std::string path = test::source_path("configs/tile8x8.yaml");
   EXPECT_EQ(load_chip(path, {{"mesh.rows", "2"}}).mesh_rows, 2);
   EXPECT_EQ(load_chip(path).mesh_rows, 8);
+}
+
+// Every key of the schema is read by the loader: a bad value there is always reported.
+TEST(Overrides, EverySchemaKeyIsReadAndChecked) {
+  const std::string rram = test::rram4x4_text();  // has every section, adc included
+  for (const schema::Key& key : schema::keys()) {
+    if (key.kind == schema::Kind::kSection || key.kind == schema::Kind::kText) continue;
+    const std::string path(key.path);
+    const std::string err = error_with({path + "=@@"}, rram);
+    const std::string named = schema::is_entry(key.kind) ? path + ".value" : path;
+    EXPECT_EQ(err.rfind("--set " + path + "=@@: key '" + named + "': ", 0), 0u) << err;
+  }
 }
 
 }  // namespace

@@ -124,6 +124,8 @@ TEST(Units, FractionsOfCyclesAndBitsAreRefused) {
   EXPECT_THROW(parse_latency_cycles("2.5cycles", 1e9), UnitError);
   EXPECT_THROW(parse_size_bits("0.1B"), UnitError);
   EXPECT_THROW(parse_size_bits("1e30B"), UnitError);
+  EXPECT_THROW(parse_energy_pj("1e308J"), UnitError);  // finite number, infinite in pJ
+  EXPECT_THROW(parse_frequency_hz("1e999GHz"), UnitError);
 }
 
 TEST(Units, NegativeNumbersParseSoRulesCanNameThem) {
