@@ -164,8 +164,11 @@ void write_vcd(const std::string& path, const models::ActivityTrace& trace,
 
   // Merge activity changes and power bins into one time-ordered stream.
   std::vector<models::ActivityTrace::Change> changes = trace.changes();
-  std::stable_sort(changes.begin(), changes.end(),
-                   [](const auto& a, const auto& b) { return a.cycle < b.cycle; });
+  // Same cycle: by signal, so the file does not depend on the order tiles ran in; one
+  // signal's changes keep their recorded order (the last value in a cycle wins).
+  std::stable_sort(changes.begin(), changes.end(), [](const auto& a, const auto& b) {
+    return a.cycle != b.cycle ? a.cycle < b.cycle : a.signal < b.signal;
+  });
   std::vector<int64_t> level(signals.size(), 0), shown(signals.size(), -1);
   out << "$dumpvars\n";
   for (size_t i = 0; i < signals.size(); ++i) {

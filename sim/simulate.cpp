@@ -5,6 +5,7 @@
 #include "hw/isa/assembler.h"
 #include "hw/isa/check.h"
 #include "hw/isa/npy.h"
+#include "hw/models/clock.h"
 #include "hw/models/platform.h"
 #include "sim/reports.h"
 
@@ -64,6 +65,7 @@ SimResult simulate(const SimOptions& o) {
   for (const auto& d : program.inputs) check_fits(d);
   for (const auto& d : program.outputs) check_fits(d);
 
+  models::Clock::use_femtoseconds();  // before the first sc_time of the process
   models::PlatformOptions po;
   po.seed = o.seed;
   po.batch = batch;

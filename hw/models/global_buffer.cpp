@@ -13,7 +13,7 @@ GlobalBuffer::GlobalBuffer(sc_core::sc_module_name name, const arch::ChipParams&
       energy_params_(chip.energy),
       energy_(energy),
       mem_(static_cast<size_t>(chip.global_buffer.capacity_bits / 8), 0),
-      period_(static_cast<double>(chip.period_ps), sc_core::SC_PS) {
+      clock_(chip.period_ps) {
   socket.register_b_transport(this, &GlobalBuffer::b_transport);
   socket.register_get_direct_mem_ptr(this, &GlobalBuffer::get_direct_mem_ptr);
   socket.register_transport_dbg(this, &GlobalBuffer::transport_dbg);
@@ -32,8 +32,8 @@ void GlobalBuffer::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& de
     std::memcpy(p.get_data_ptr(), mem_.data() + a, n);
   }
   // The port moves port_width bits a cycle; a later access waits for an earlier one.
-  const int64_t kernel_now = static_cast<int64_t>(sc_core::sc_time_stamp() / period_ + 0.5);
-  const int64_t arrive = static_cast<int64_t>((sc_core::sc_time_stamp() + delay) / period_ + 0.5);
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const int64_t arrive = clock_.cycle_of(now + delay);
   const int64_t bits = static_cast<int64_t>(n) * 8;
   const int64_t start = std::max(arrive, port_free_);
   port_free_ = start + (bits + params_.port_width_bits - 1) / params_.port_width_bits;
@@ -42,7 +42,7 @@ void GlobalBuffer::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& de
   energy_.charge(EnergyClass::kGlobalBuffer, -1,
                  energy_params_.global_buffer_access_pj_per_bit * static_cast<double>(bits), start,
                  done);
-  delay = period_ * static_cast<double>(done - kernel_now);
+  delay = clock_.at(done) - now;
   p.set_dmi_allowed(true);
   p.set_response_status(tlm::TLM_OK_RESPONSE);
 }
@@ -52,8 +52,8 @@ bool GlobalBuffer::get_direct_mem_ptr(tlm::tlm_generic_payload& p, tlm::tlm_dmi&
   dmi.set_dmi_ptr(mem_.data());
   dmi.set_start_address(0);
   dmi.set_end_address(mem_.size() - 1);
-  dmi.set_read_latency(period_ * static_cast<double>(params_.access_cycles));
-  dmi.set_write_latency(period_ * static_cast<double>(params_.access_cycles));
+  dmi.set_read_latency(clock_.at(params_.access_cycles));
+  dmi.set_write_latency(clock_.at(params_.access_cycles));
   return p.get_address() < mem_.size();
 }
 

@@ -10,6 +10,7 @@
 #include <tlm>
 
 #include "hw/arch/params.h"
+#include "hw/models/clock.h"
 #include "hw/models/energy_meter.h"
 
 namespace imc::models {
@@ -35,7 +36,7 @@ class GlobalBuffer : public sc_core::sc_module {
   std::vector<uint8_t> mem_;
   int64_t port_free_ = 0;
   int64_t bits_accessed_ = 0;
-  sc_core::sc_time period_;
+  Clock clock_;
 };
 
 }  // namespace imc::models

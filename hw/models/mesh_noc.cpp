@@ -24,7 +24,7 @@ MeshNoc::MeshNoc(sc_core::sc_module_name name, const arch::ChipParams& chip, Ene
       gb_router_(chip.global_buffer.attach_y * chip.mesh_cols + chip.global_buffer.attach_x),
       link_free_(6 * tiles_ + 2, 0),
       link_signal_(6 * tiles_ + 2, -1),
-      period_(static_cast<double>(chip.period_ps), sc_core::SC_PS) {
+      clock_(chip.period_ps) {
   from_tiles.register_b_transport(this, &MeshNoc::b_transport);
   from_tiles.register_transport_dbg(this, &MeshNoc::transport_dbg);
   from_tiles.register_get_direct_mem_ptr(this, &MeshNoc::get_direct_mem_ptr);
@@ -96,10 +96,6 @@ int64_t MeshNoc::transfer(int src, int dst, int64_t start, int64_t bytes) {
   return arrival;
 }
 
-int64_t MeshNoc::now_cycles(const sc_core::sc_time& delay) const {
-  return static_cast<int64_t>((sc_core::sc_time_stamp() + delay) / period_ + 0.5);
-}
-
 void MeshNoc::b_transport(int id, tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   const uint64_t address = p.get_address();
   const Decoded d = decode_address(address);
@@ -108,18 +104,18 @@ void MeshNoc::b_transport(int id, tlm::tlm_generic_payload& p, sc_core::sc_time&
     p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  const int64_t kernel_now = now_cycles(sc_core::SC_ZERO_TIME);
-  const int64_t start = now_cycles(delay);
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const int64_t start = clock_.cycle_of(now + delay);
   const bool read = p.get_command() == tlm::TLM_READ_COMMAND;
   // A read sends a header-only request and gets the data back; a write carries the data.
   int64_t t = transfer(id, dst, start, read ? 0 : p.get_data_length());
-  sc_core::sc_time target_delay = period_ * static_cast<double>(t - kernel_now);
+  sc_core::sc_time target_delay = clock_.at(t) - now;
   p.set_address(d.global_buffer ? d.offset : address);
   to_targets[dst]->b_transport(p, target_delay);
   p.set_address(address);
-  t = now_cycles(target_delay);
+  t = clock_.cycle_of(now + target_delay);
   if (read && p.is_response_ok()) t = transfer(dst, id, t, p.get_data_length());
-  delay = period_ * static_cast<double>(t - kernel_now);
+  delay = clock_.at(t) - now;
 }
 
 unsigned MeshNoc::transport_dbg(int, tlm::tlm_generic_payload& p) {

@@ -14,6 +14,7 @@
 
 #include "hw/arch/params.h"
 #include "hw/models/activity_trace.h"
+#include "hw/models/clock.h"
 #include "hw/models/energy_meter.h"
 
 namespace imc::models {
@@ -47,7 +48,6 @@ class MeshNoc : public sc_core::sc_module {
   unsigned transport_dbg(int id, tlm::tlm_generic_payload& p);
   bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& p, tlm::tlm_dmi& dmi);
   void path(int src, int dst, std::vector<int>& links) const;
-  int64_t now_cycles(const sc_core::sc_time& delay) const;
 
   const arch::ChipParams& chip_;
   EnergyMeter& energy_;
@@ -58,7 +58,7 @@ class MeshNoc : public sc_core::sc_module {
   std::vector<int> link_signal_;    // trace signal per link, -1 when not traced
   std::vector<int> scratch_path_;
   NocStats stats_;
-  sc_core::sc_time period_;
+  Clock clock_;
 };
 
 }  // namespace imc::models

@@ -15,8 +15,14 @@ Platform::Platform(sc_core::sc_module_name name, const arch::ChipParams& chip,
       program_(program),
       energy_(chip.tiles(), options.power_bin_cycles),
       trace_(options.trace) {
-  const sc_core::sc_time period(static_cast<double>(chip.period_ps), sc_core::SC_PS);
-  tlm::tlm_global_quantum::instance().set(period * static_cast<double>(options.quantum_cycles));
+  Clock::use_femtoseconds();
+  const Clock clock(chip.period_ps);
+  // Tile t acts t + 1 kernel ticks into a cycle (see clock.h): the ticks must not run out.
+  if (static_cast<uint64_t>(chip.tiles()) + 1 >= clock.ticks_per_cycle()) {
+    throw std::runtime_error("the kernel's time resolution is too coarse for " +
+                             std::to_string(chip.tiles()) + " tiles");
+  }
+  tlm::tlm_global_quantum::instance().set(clock.at(options.quantum_cycles));
 
   gb_ = std::make_unique<GlobalBuffer>("global_buffer", chip, energy_);
   noc_ = std::make_unique<MeshNoc>("noc", chip, energy_, trace_);
@@ -86,8 +92,7 @@ void Platform::read_global(uint64_t address, uint8_t* data, size_t n) {
 RunReport Platform::run() {
   sc_core::sc_start();
   RunReport r;
-  const sc_core::sc_time period(static_cast<double>(chip_.period_ps), sc_core::SC_PS);
-  int64_t end = static_cast<int64_t>(sc_core::sc_time_stamp() / period + 0.5);
+  int64_t end = Clock(chip_.period_ps).now();
   for (const auto& t : tiles_) {
     if (!t->has_program()) continue;
     end = std::max(end, t->done_cycle());

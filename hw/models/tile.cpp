@@ -54,7 +54,8 @@ Tile::Tile(sc_core::sc_module_name name, int id, const arch::ChipParams& chip,
       energy_(energy),
       trace_(trace),
       status_(status),
-      period_(static_cast<double>(chip.period_ps), sc_core::SC_PS),
+      clock_(chip.period_ps),
+      offset_(id + 1),
       ibuf_(static_cast<size_t>(chip.tile.input_buffer.capacity_bits / 8), 0),
       obuf_(static_cast<size_t>(chip.tile.output_buffer.capacity_bits / 8), 0),
       acc_(static_cast<size_t>(chip.tile.accumulator_entries), 0),
@@ -176,7 +177,7 @@ void Tile::execute(const isa::Command& c) {
   issue_ += tp_.issue_cycles;
   ++pc_;
   scoreboard_.settle(issue_);
-  qk_.set(cycles(issue_) - sc_core::sc_time_stamp());
+  qk_.set(local_time_ahead());
   if (qk_.need_sync()) qk_.sync();
 }
 
@@ -186,17 +187,12 @@ void Tile::halt() {
   done_cycle_ = done;
   halted_ = true;
   set_state(State::kIdle, done);
-  qk_.set(cycles(issue_) - sc_core::sc_time_stamp());
-  qk_.sync();
+  sync();
 }
 
 void Tile::sync() {
-  qk_.set(cycles(issue_) - sc_core::sc_time_stamp());
+  qk_.set(local_time_ahead());
   qk_.sync();
-}
-
-int64_t Tile::kernel_cycles() const {
-  return static_cast<int64_t>(sc_core::sc_time_stamp() / period_ + 0.5);
 }
 
 void Tile::set_state(State s, int64_t at) {
@@ -352,7 +348,7 @@ void Tile::exec_transfer(const isa::Command& c) {
   payload_.set_streaming_width(static_cast<unsigned>(c.bytes));
   payload_.set_byte_enable_ptr(nullptr);
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  sc_core::sc_time delay = cycles(start - issue_);
+  sc_core::sc_time delay = delay_until(start);
   if (gb < 0 || static_cast<uint64_t>(gb) >= kTileBase) {
     payload_.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
   } else {
@@ -364,7 +360,7 @@ void Tile::exec_transfer(const isa::Command& c) {
       << ") is outside the global buffer (" << chip_.global_buffer.capacity_bits / 8 << " bytes)";
     fault(m.str());
   }
-  const int64_t end = issue_ + static_cast<int64_t>(delay / period_ + 0.5);
+  const int64_t end = clock_.cycle_of(sc_core::sc_time_stamp() + delay);
   scoreboard_.commit(kDma, start, end, end, load ? 0 : touch, load ? touch : 0);
   if (trace_.enabled()) {
     trace_.busy(sig_busy_, start, end);
@@ -400,7 +396,7 @@ void Tile::exec_send(const isa::Command& c) {
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sem_ext_.sem = c.sem;
   if (c.sem >= 0) payload_.set_extension(&sem_ext_);
-  sc_core::sc_time delay = cycles(start - issue_);
+  sc_core::sc_time delay = delay_until(start);
   if (dst >= 0 && dst < static_cast<int64_t>(kObufOffset)) {
     to_noc->b_transport(payload_, delay);
   } else {
@@ -438,7 +434,7 @@ void Tile::exec_signal(const isa::Command& c) {
   payload_.set_streaming_width(4);
   payload_.set_byte_enable_ptr(nullptr);
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  sc_core::sc_time delay = cycles(start - issue_);
+  sc_core::sc_time delay = delay_until(start);
   to_noc->b_transport(payload_, delay);
   if (!payload_.is_response_ok()) {
     fault("tile " + std::to_string(c.tile) + " has no semaphore " + std::to_string(c.sem));
@@ -453,7 +449,7 @@ void Tile::exec_wait(const isa::Command& c) {
     wait_since_ = issue_;
     set_state(State::kWaiting, issue_);
     while (sems_[c.sem] < c.count) wait(sem_changed_);
-    issue_ = std::max(issue_, kernel_cycles());
+    issue_ = std::max(issue_, clock_.now());
     set_state(State::kRunning, issue_);
     wait_since_ = -1;
   }
@@ -582,7 +578,7 @@ void Tile::exec_pool(const isa::Command& c) {
 
 void Tile::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   const uint64_t offset = decode_address(p.get_address()).offset;
-  const int64_t arrival = kernel_cycles() + static_cast<int64_t>(delay / period_ + 0.5);
+  const int64_t arrival = clock_.cycle_of(sc_core::sc_time_stamp() + delay);
   int sem = -1;
   if (offset >= kSemOffset) {
     sem = static_cast<int>((offset - kSemOffset) / 4);
@@ -606,13 +602,14 @@ void Tile::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   }
   if (sem >= 0) {
     pending_sems_.emplace(arrival, sem);
-    deliver_event_.notify(delay);
+    // Tokens count from the start of their arrival cycle: a WAIT issued then sees them.
+    deliver_event_.notify(clock_.until(std::max(arrival, clock_.now() + 1)));
   }
   p.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
 void Tile::deliver_semaphores() {
-  const int64_t now = kernel_cycles();
+  const int64_t now = clock_.now();
   bool raised = false;
   while (!pending_sems_.empty() && pending_sems_.begin()->first <= now) {
     ++sems_[pending_sems_.begin()->second];
@@ -620,7 +617,7 @@ void Tile::deliver_semaphores() {
     raised = true;
   }
   if (raised) sem_changed_.notify(sc_core::SC_ZERO_TIME);
-  if (!pending_sems_.empty()) deliver_event_.notify(cycles(pending_sems_.begin()->first - now));
+  if (!pending_sems_.empty()) deliver_event_.notify(clock_.until(pending_sems_.begin()->first));
 }
 
 unsigned Tile::transport_dbg(tlm::tlm_generic_payload& p) {

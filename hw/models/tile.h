@@ -20,6 +20,7 @@
 #include "hw/arch/params.h"
 #include "hw/isa/program.h"
 #include "hw/models/activity_trace.h"
+#include "hw/models/clock.h"
 #include "hw/models/crossbar_array.h"
 #include "hw/models/energy_meter.h"
 #include "hw/models/run_status.h"
@@ -90,9 +91,10 @@ class Tile : public sc_core::sc_module {
   int32_t* acc_entries(int64_t offset, int64_t n, const char* role);
   int64_t buffer_cycles(isa::Space s, int64_t bits) const;
   [[noreturn]] void fault(const std::string& what);
-  void sync();  // brings the kernel to this tile's issue time
-  sc_core::sc_time cycles(int64_t n) const { return period_ * static_cast<double>(n); }
-  int64_t kernel_cycles() const;
+  void sync();  // brings the kernel to this tile's issue time (at its offset in the cycle)
+  sc_core::sc_time local_time_ahead() const { return clock_.until(issue_, offset_); }
+  // Annotated delay of a request that starts at cycle `start` >= the issue cycle.
+  sc_core::sc_time delay_until(int64_t start) const { return clock_.until(start, offset_); }
   void set_state(State s, int64_t at);
 
   const int id_;
@@ -104,7 +106,8 @@ class Tile : public sc_core::sc_module {
   EnergyMeter& energy_;
   ActivityTrace& trace_;
   RunStatus& status_;
-  sc_core::sc_time period_;
+  Clock clock_;
+  int64_t offset_;  // kernel ticks after each cycle's start at which this tile acts
 
   std::vector<CrossbarArray> xbars_;
   std::vector<uint8_t> ibuf_, obuf_;
