@@ -36,6 +36,15 @@ json run_stats(const Scratch& s, const std::string& program_text, const std::str
   return json::parse(read_text(s.path("s.json")));
 }
 
+// 64 bytes from tile 0 at (0,0) to tile 63 at (7,7).
+constexpr const char* kCornerToCorner =
+    ".tile 0\n"
+    "  SEND tile=63 dst=ibuf[0] src=obuf[0] bytes=64 sem=0\n"
+    "  HALT\n"
+    ".tile 63\n"
+    "  WAIT sem=0\n"
+    "  HALT\n";
+
 // tile8x8: 1 GHz, 256-bit buffer ports with 1-cycle access, 1-cycle crossbar read, 1-cycle
 // accumulate, 64-bit links with 1-cycle hops, one command issued per cycle.
 TEST(ImcsimCycles, OneMvmTakesBufferReadCrossbarReadAndAccumulate) {
@@ -87,13 +96,7 @@ TEST(ImcsimCycles, BitSerialInputsTakeOneReadStepPerBit) {
 
 TEST(ImcsimCycles, NocLatencyIsHopsPlusSerialisation) {
   Scratch s;
-  const json st = run_stats(s,
-                            ".tile 0\n"
-                            "  SEND tile=63 dst=ibuf[0] src=obuf[0] bytes=64 sem=0\n"
-                            "  HALT\n"
-                            ".tile 63\n"
-                            "  WAIT sem=0\n"
-                            "  HALT\n");
+  const json st = run_stats(s, kCornerToCorner);
   // (0,0) -> (7,7): inject + 7 east + 7 south + eject = 16 one-cycle hops; 64 bytes are
   // 8 flits of 64 bits plus a header: the tail lands at 16 + 9 - 1 = 24; tile 63 issues its
   // next command one cycle later.
@@ -314,14 +317,7 @@ TEST(ImcsimOptions, MissingInputIsABadInputError) {
 TEST(ImcsimOptions, SetOverridesTheArchFile) {
   Scratch s;
   // With a 128-bit link the 64-byte packet needs 4 + 1 flits instead of 8 + 1.
-  const json st = run_stats(s,
-                            ".tile 0\n"
-                            "  SEND tile=63 dst=ibuf[0] src=obuf[0] bytes=64 sem=0\n"
-                            "  HALT\n"
-                            ".tile 63\n"
-                            "  WAIT sem=0\n"
-                            "  HALT\n",
-                            "--set noc.link_width=128bit");
+  const json st = run_stats(s, kCornerToCorner, "--set noc.link_width=128bit");
   EXPECT_EQ(st["cycles"], 25 - 4);
   const ToolRun r =
       run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml --set mesh.rows=2 --dump-config");
