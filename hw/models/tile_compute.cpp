@@ -1,0 +1,160 @@
+// The tile's compute commands: programming crossbars and thresholds, MVM, accumulation,
+// requantization and pooling.
+#include "hw/models/tile.h"
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+
+#include "hw/isa/assembler.h"
+#include "hw/models/address_map.h"
+#include "hw/models/tile_internal.h"
+
+namespace imc::models {
+
+using namespace tile_internal;
+
+void Tile::exec_wxb(const isa::Command& c) {
+  const isa::DataBlock& w = program_.data.at(c.data);
+  if (c.xbar < 0 || c.xbar >= tp_.crossbars) fault("no crossbar " + std::to_string(c.xbar));
+  if (!xbars_[c.xbar].program(c.row, c.col, static_cast<int>(w.rows), static_cast<int>(w.cols),
+                              w.values.data())) {
+    fault("data block '" + w.name + "' does not fit crossbar " + std::to_string(c.xbar) +
+          " at that position, or holds a value its cells cannot store");
+  }
+  const int64_t start = occupy(kFirstXbar + c.xbar, w.rows * tp_.crossbar.write_row_cycles, 0, 0);
+  const double cells = static_cast<double>(w.rows * w.cols * tp_.crossbar.cells_per_weight);
+  charge(EnergyClass::kCrossbar, cells * chip_.energy.cell_write_pj, start,
+         start + w.rows * tp_.crossbar.write_row_cycles);
+}
+
+void Tile::exec_wth(const isa::Command& c) {
+  const isa::DataBlock& t = program_.data.at(c.data);
+  if (t.cols != 3 || c.entry < 0 || c.entry + t.rows > static_cast<int64_t>(thresholds_.size())) {
+    fault("threshold block '" + t.name + "' does not fit the threshold table");
+  }
+  for (int64_t i = 0; i < t.rows; ++i) {
+    thresholds_[c.entry + i] = {t.values[3 * i], t.values[3 * i + 1], t.values[3 * i + 2] != 0};
+  }
+  const int64_t n = ceil_div(t.rows, tp_.thresholder_lanes);
+  occupy(kThresh, n, 0, 0);
+}
+
+void Tile::exec_mvm(const isa::Command& c) {
+  if (c.xbar < 0 || c.xbar >= tp_.crossbars) fault("no crossbar " + std::to_string(c.xbar));
+  const isa::Gather& g = c.gather;
+  if (g.sx < 0 || g.sy < 0 || g.kx < 1 || g.ky < 1 || g.elems < 1 ||
+      c.row + g.total() > tp_.crossbar.rows || c.col + c.cols > tp_.crossbar.cols) {
+    fault("the input or the columns do not fit the crossbar");
+  }
+  const int64_t src = addr(c.src);
+  // Only segments the mask enables are read: disabled ones (padding) may point anywhere.
+  const int64_t seg_bytes = isa::packed_bytes(c.type, g.elems);
+  const uint8_t* mem = bytes(c.src.space, 0, 0, "MVM input");  // the buffer's base
+  for (int y = 0; y < g.ky; ++y) {
+    for (int x = 0; x < g.kx; ++x) {
+      if (!((g.mask >> (y * g.kx + x)) & 1u)) continue;
+      const int64_t seg = src + y * g.sy + x * g.sx;
+      bytes(c.src.space, seg, seg_bytes, "MVM input");
+    }
+  }
+  int32_t* out = acc_entries(addr(c.dst), c.cols, "MVM output");
+  const CrossbarArray& xb = xbars_[c.xbar];
+  gather_input(c.type, mem, src, g, c.row, tp_.crossbar.rows, input_);
+  MvmCounts counts;
+  xb.mvm(input_, c.col, c.cols, c.shift, c.accumulate, out, counts);
+
+  const int64_t bits = g.total() * isa::bits_per_element(c.type);
+  const int64_t n =
+      buffer_cycles(c.src.space, bits) + xb.mvm_cycles(input_, c.cols) + tp_.accumulate_cycles;
+  const int64_t start =
+      occupy(kFirstXbar + c.xbar, n, bit(store_of(c.src.space)), bit(Store::kAcc));
+  const arch::EnergyParams& e = chip_.energy;
+  const int64_t end = start + n;
+  charge(EnergyClass::kBuffer, e.buffer_access_pj_per_bit * bits, start, end);
+  charge(EnergyClass::kCrossbar, counts.cells * e.cell_read_pj + counts.wordlines * e.wordline_pj,
+         start, end);
+  charge(EnergyClass::kReadout,
+         counts.conversions * e.adc_conversion_pj + counts.popcounts * e.digital_popcount_pj, start,
+         end);
+  charge(EnergyClass::kAccumulator, static_cast<double>(c.cols) * input_.planes * e.accumulate_pj,
+         start, end);
+}
+
+void Tile::exec_accadd(const isa::Command& c) {
+  int32_t* acc = acc_entries(addr(c.dst), c.count, "ACCADD destination");
+  const uint8_t* src =
+      bytes(c.src.space, addr(c.src), isa::packed_bytes(c.type, c.count), "ACCADD source");
+  scratch_.resize(static_cast<size_t>(c.count));
+  isa::unpack(c.type, src, c.count, scratch_.data());
+  for (int64_t i = 0; i < c.count; ++i) acc[i] += c.scale * scratch_[i];
+  const int64_t bits = c.count * isa::bits_per_element(c.type);
+  const int64_t n = buffer_cycles(c.src.space, bits) + ceil_div(c.count, tp_.accumulator_lanes) +
+                    tp_.accumulate_cycles - 1;
+  const int64_t start = occupy(kVector, n, bit(store_of(c.src.space)), bit(Store::kAcc));
+  charge(EnergyClass::kBuffer, chip_.energy.buffer_access_pj_per_bit * bits, start, start + n);
+  charge(EnergyClass::kAccumulator, chip_.energy.accumulate_pj * c.count, start, start + n);
+}
+
+void Tile::exec_thresh(const isa::Command& c) {
+  const int32_t* acc = acc_entries(addr(c.src), c.count, "THRESH source");
+  if (c.entry < 0 || c.entry + c.count > static_cast<int64_t>(thresholds_.size())) {
+    fault("threshold entries " + std::to_string(c.entry) + ".." +
+          std::to_string(c.entry + c.count) + " are outside the threshold table (" +
+          std::to_string(thresholds_.size()) + ")");
+  }
+  uint8_t* dst =
+      bytes(c.dst.space, addr(c.dst), isa::packed_bytes(c.type, c.count), "THRESH destination");
+  scratch_.resize(static_cast<size_t>(c.count));
+  for (int64_t i = 0; i < c.count; ++i)
+    scratch_[i] = requantize(acc[i], thresholds_[c.entry + i], c.type);
+  isa::pack(c.type, scratch_.data(), c.count, dst);
+  const int64_t bits = c.count * isa::bits_per_element(c.type);
+  const int64_t n = ceil_div(c.count, tp_.thresholder_lanes) + tp_.threshold_cycles - 1 +
+                    buffer_cycles(c.dst.space, bits);
+  const int64_t start = occupy(kThresh, n, bit(Store::kAcc), bit(store_of(c.dst.space)));
+  charge(EnergyClass::kThresholder, chip_.energy.threshold_pj * c.count, start, start + n);
+  charge(EnergyClass::kBuffer, chip_.energy.buffer_access_pj_per_bit * bits, start, start + n);
+}
+
+void Tile::exec_pool(const isa::Command& c) {
+  const isa::Gather& g = c.gather;
+  if (g.sx < 0 || g.sy < 0 || g.kx < 1 || g.ky < 1 || g.elems < 1) fault("bad pooling window");
+  const bool in_acc = c.src.space == isa::Space::kAcc;
+  const bool out_acc = c.dst.space == isa::Space::kAcc;
+  const int64_t segments = static_cast<int64_t>(g.kx) * g.ky;
+  const int64_t src = addr(c.src);
+  scratch_.assign(static_cast<size_t>(g.elems), INT32_MIN);
+  scratch2_.resize(static_cast<size_t>(g.elems));
+  for (int y = 0; y < g.ky; ++y) {
+    for (int x = 0; x < g.kx; ++x) {
+      const int64_t off = src + y * g.sy + x * g.sx;
+      if (in_acc) {
+        const int32_t* a = acc_entries(off, g.elems, "POOL source");
+        std::copy(a, a + g.elems, scratch2_.begin());
+      } else {
+        isa::unpack(c.type,
+                    bytes(c.src.space, off, isa::packed_bytes(c.type, g.elems), "POOL source"),
+                    g.elems, scratch2_.data());
+      }
+      for (int64_t i = 0; i < g.elems; ++i) scratch_[i] = std::max(scratch_[i], scratch2_[i]);
+    }
+  }
+  const int64_t dst = addr(c.dst);
+  if (out_acc) {
+    std::copy(scratch_.begin(), scratch_.end(), acc_entries(dst, g.elems, "POOL destination"));
+  } else {
+    isa::pack(c.type, scratch_.data(), g.elems,
+              bytes(c.dst.space, dst, isa::packed_bytes(c.type, g.elems), "POOL destination"));
+  }
+  const int64_t n = ceil_div(g.elems * segments, tp_.pool_lanes) + tp_.pool_cycles - 1;
+  const int64_t start = occupy(kPool, n, bit(store_of(c.src.space)), bit(store_of(c.dst.space)));
+  charge(EnergyClass::kPooling, chip_.energy.pool_pj * static_cast<double>(g.elems * segments),
+         start, start + n);
+  if (!in_acc || !out_acc) {
+    const int64_t bits = g.elems * isa::bits_per_element(c.type) * (in_acc ? 1 : segments + 1);
+    charge(EnergyClass::kBuffer, chip_.energy.buffer_access_pj_per_bit * bits, start, start + n);
+  }
+}
+
+}  // namespace imc::models
