@@ -93,7 +93,7 @@ TEST(ShippedConfigs, Rram4x4LoadsToItsStatedNumbers) {
   EXPECT_EQ(x.cells_per_weight, 2);
   EXPECT_EQ(x.rows_per_step, 16);
   EXPECT_EQ(x.readout, Readout::kAdc);
-  EXPECT_EQ(x.adc.bits, 5);
+  EXPECT_EQ(x.adc.bits, 6);
   EXPECT_EQ(x.adc.full_scale, 16);
   EXPECT_EQ(x.adc.count, 8);
   EXPECT_EQ(x.adc.conversion_cycles, 1);  // 2ns at 500 MHz
@@ -131,7 +131,7 @@ TEST(ShippedConfigs, Rram4x4LoadsToItsStatedNumbers) {
   EXPECT_DOUBLE_EQ(e.cell_read_pj, 0.00024);
   EXPECT_DOUBLE_EQ(e.cell_write_pj, 2);
   EXPECT_DOUBLE_EQ(e.wordline_pj, 0.01);
-  EXPECT_DOUBLE_EQ(e.adc_conversion_pj, 0.042);
+  EXPECT_DOUBLE_EQ(e.adc_conversion_pj, 0.084);
   EXPECT_DOUBLE_EQ(e.digital_popcount_pj, 0.0241);
   EXPECT_DOUBLE_EQ(e.accumulate_pj, 0.05);
   EXPECT_DOUBLE_EQ(e.threshold_pj, 0.05);

@@ -118,12 +118,12 @@ TEST(ArchErrors, ZeroAndNegativeCounts) {
 }
 
 TEST(ArchErrors, AdcBits17) {
-  EXPECT_TRUE(fails_at(rram_error("      bits: 5", "      bits: 17"), 0,
+  EXPECT_TRUE(fails_at(rram_error("      bits: 6", "      bits: 17"), 0,
                        "key 'tile.crossbar.adc.bits': must be at most 16, got 17"));
 }
 
 TEST(ArchErrors, OneBitAdcHasNoLevelAboveZero) {
-  EXPECT_TRUE(fails_at(rram_error("      bits: 5", "      bits: 1"), 0,
+  EXPECT_TRUE(fails_at(rram_error("      bits: 6", "      bits: 1"), 0,
                        "key 'tile.crossbar.adc.bits': must be at least 2, got 1: a signed ADC "
                        "needs a level above zero"));
 }

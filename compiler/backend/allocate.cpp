@@ -1,0 +1,118 @@
+// Allocate: the maps each tile holds and the network tensors in the global buffer.
+// A tile keeps each incoming map (input, residual) in its input buffer and its output map in
+// its output buffer, whole: every map must fit, or the layer cannot run on one tile.
+// Global buffer: inputs from address 0 (inference n at n * its size); outputs from the middle,
+// all outputs of one inference side by side (inference n at n * their total size).
+#include <algorithm>
+#include <string>
+
+#include "compiler/backend/passes.h"
+
+namespace imc::compiler {
+
+namespace {
+
+[[noreturn]] void too_big(const std::string& layer, const char* what, const Value& v,
+                          const char* buffer, int64_t capacity) {
+  throw BackendError("layer '" + layer + "': " + what + " map " + map_text(v) + " needs " +
+                     std::to_string(map_bytes(v)) + " B, tile " + buffer + " holds " +
+                     std::to_string(capacity) + " B");
+}
+
+int producer_of(const Graph& g, int value) {
+  for (size_t i = 0; i < g.layers.size(); ++i)
+    if (g.layers[i].output() == value) return static_cast<int>(i);
+  return -1;
+}
+
+std::vector<int64_t> tensor_shape(const std::vector<int64_t>& onnx, const Value& v) {
+  if (onnx.size() >= 2) return std::vector<int64_t>(onnx.begin() + 1, onnx.end());
+  return {v.elements()};
+}
+
+int64_t shape_elements(const std::vector<int64_t>& s) {
+  int64_t n = 1;
+  for (int64_t d : s) n *= d;
+  return n;
+}
+
+int add_edge(Plan& p, int value, int consumer, int64_t& next_slot) {
+  Edge e;
+  e.value = value;
+  e.producer = value == p.g->input ? -1 : producer_of(*p.g, value);
+  e.consumer = consumer;
+  e.slot = next_slot;
+  next_slot += map_bytes(p.value(value));
+  p.edges.push_back(e);
+  const int id = static_cast<int>(p.edges.size()) - 1;
+  if (e.producer >= 0) p.layers[e.producer].out_edges.push_back(id);
+  return id;
+}
+
+void allocate_tile(Plan& p, size_t i) {
+  const arch::TileParams& t = p.chip->tile;
+  const int64_t ibuf = t.input_buffer.capacity_bits / 8, obuf = t.output_buffer.capacity_bits / 8;
+  const Layer& l = p.g->layers[i];
+  LayerPlan& lp = p.layers[i];
+  int64_t slot = 0;
+  lp.in_edge = add_edge(p, l.input(), static_cast<int>(i), slot);
+  if (slot > ibuf) too_big(l.name(), "input", p.value(l.input()), "input buffer", ibuf);
+  if (l.kind == Layer::Kind::kMat && l.mat.residual >= 0) {
+    lp.residual_edge = add_edge(p, l.mat.residual, static_cast<int>(i), slot);
+    if (slot > ibuf)
+      too_big(l.name(), "residual", p.value(l.mat.residual), "input buffer (after the input)",
+              ibuf - (slot - map_bytes(p.value(l.mat.residual))));
+  }
+  const Value& out = p.value(l.output());
+  lp.out_addr = 0;
+  if (map_bytes(out) > obuf) too_big(l.name(), "output", out, "output buffer", obuf);
+  if (l.kind == Layer::Kind::kMat) {
+    const int64_t limit = std::min(t.accumulator_entries, t.threshold_entries);
+    if (out.c > limit)
+      throw BackendError("layer '" + l.name() + "': " + std::to_string(out.c) +
+                         " output channels, a tile has " + std::to_string(t.accumulator_entries) +
+                         " accumulator and " + std::to_string(t.threshold_entries) +
+                         " threshold entries");
+  }
+}
+
+void allocate_tensors(Plan& p) {
+  const Graph& g = *p.g;
+  const int64_t gb = p.chip->global_buffer.capacity_bits / 8;
+  const Value& in = p.value(g.input);
+  isa::TensorDecl x{in.name, 0, tensor_shape(g.onnx_input_shape, in), in.type, map_bytes(in), 0};
+  if (shape_elements(x.shape) != in.elements())
+    throw BackendError("network input '" + in.name + "': ONNX shape does not match " +
+                       map_text(in));
+  p.program.inputs.push_back(x);
+  int64_t addr = gb / 2, total = 0;
+  for (size_t k = 0; k < g.outputs.size(); ++k) {
+    const Value& v = p.value(g.outputs[k]);
+    const std::vector<int64_t> none;
+    isa::TensorDecl y{
+        v.name,
+        addr + total,
+        tensor_shape(k < g.onnx_output_shapes.size() ? g.onnx_output_shapes[k] : none, v),
+        v.type,
+        0,
+        0};
+    if (shape_elements(y.shape) != v.elements())
+      throw BackendError("network output '" + v.name + "': ONNX shape does not match " +
+                         map_text(v));
+    total += (map_bytes(v) + 3) / 4 * 4;  // keep int32 outputs aligned
+    p.program.outputs.push_back(y);
+    p.layers[producer_of(g, g.outputs[k])].output_index = static_cast<int>(k);
+  }
+  for (isa::TensorDecl& y : p.program.outputs) y.stride = total;
+  if (map_bytes(in) > gb / 2 || total > gb / 2)
+    throw BackendError("one inference's input or outputs do not fit half the global buffer");
+}
+
+}  // namespace
+
+void allocate(Plan& p) {
+  for (size_t i = 0; i < p.layers.size(); ++i) allocate_tile(p, i);
+  allocate_tensors(p);
+}
+
+}  // namespace imc::compiler

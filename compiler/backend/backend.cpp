@@ -1,0 +1,42 @@
+// The pass pipeline: each pass extends one Plan; --dump-after PASS prints it after PASS.
+#include "compiler/backend/backend.h"
+
+#include "compiler/backend/passes.h"
+
+namespace imc::compiler {
+
+namespace {
+
+struct Pass {
+  const char* name;
+  void (*run)(Plan&);
+};
+
+constexpr Pass kPasses[] = {
+    {"check", check_graph}, {"partition", partition},     {"place", place},
+    {"allocate", allocate}, {"schedule", schedule_tiles}, {"emit", emit},
+};
+
+}  // namespace
+
+std::vector<std::string> backend_pass_names() {
+  std::vector<std::string> names;
+  for (const Pass& p : kPasses) names.push_back(p.name);
+  return names;
+}
+
+isa::Program compile_graph(const Graph& g, const arch::ChipParams& chip, const BackendOptions& o) {
+  Plan plan;
+  plan.g = &g;
+  plan.chip = &chip;
+  plan.schedule = o.schedule;
+  plan.layers.resize(g.layers.size());
+  for (const Pass& pass : kPasses) {
+    pass.run(plan);
+    if (o.dump && o.dump_after == pass.name)
+      *o.dump << "# after backend pass " << pass.name << "\n" << dump_plan(plan);
+  }
+  return std::move(plan.program);
+}
+
+}  // namespace imc::compiler

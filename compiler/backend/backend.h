@@ -1,0 +1,36 @@
+// The backend of imcc: a folded Graph and a chip -> a command stream (docs/compiler-backend.md).
+// A straight pipeline of small passes over one Plan (partition -> place -> allocate ->
+// schedule -> emit), each dumpable. Sees the hardware only through hw/arch and hw/isa.
+#pragma once
+
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "compiler/ir.h"
+#include "hw/arch/params.h"
+#include "hw/isa/program.h"
+
+namespace imc::compiler {
+
+// kSequential: one inference at a time through all layers (the naive baseline).
+// kPipelined: every tile loops over the batch on its own, layers overlap across inferences.
+enum class Schedule { kSequential, kPipelined };
+
+struct BackendOptions {
+  Schedule schedule = Schedule::kPipelined;
+  std::string dump_after;        // a pass name (backend_pass_names()), "" for none
+  std::ostream* dump = nullptr;  // where the dump goes
+};
+
+// The network cannot be mapped on this chip (does not fit, unsupported layout, ...).
+class BackendError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+isa::Program compile_graph(const Graph& g, const arch::ChipParams& chip, const BackendOptions& o);
+std::vector<std::string> backend_pass_names();
+
+}  // namespace imc::compiler

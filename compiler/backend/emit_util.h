@@ -1,0 +1,29 @@
+// Small helpers to build commands: addresses with loop strides, and one constructor per
+// command kind the backend emits.
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "hw/isa/program.h"
+
+namespace imc::compiler {
+
+// An address `base + stride_d * i_d` for the given (depth, stride) pairs; depth < 0 is skipped
+// (that loop was not emitted because it would run once).
+isa::Addr addr(isa::Space s, int64_t base,
+               std::initializer_list<std::pair<int, int64_t>> strides = {});
+
+isa::Command loop(int64_t count);
+isa::Command end_loop();
+isa::Command halt();
+isa::Command wait(int sem, int64_t count = 1);
+isa::Command signal(int tile, int sem);
+isa::Command load(isa::Addr dst, isa::Addr src, int64_t bytes);
+isa::Command store(isa::Addr dst, isa::Addr src, int64_t bytes);
+isa::Command send(int tile, isa::Addr dst, isa::Addr src, int64_t bytes, int sem);
+isa::Command wxb(int xb, int row, int col, int data);
+isa::Command wth(int entry, int data);
+
+}  // namespace imc::compiler

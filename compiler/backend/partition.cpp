@@ -1,0 +1,63 @@
+// Partition: each MatLayer's matrix (rows = kh*kw*in_c, cols = out_c) is cut into blocks that
+// fit one crossbar. Row blocks follow the gather structure, so one MVM feeds a whole block:
+// whole kernel rows when a kernel row fits, else runs of kernel columns, else channel slices
+// starting on byte boundaries. Partial sums of row blocks add up in the accumulator.
+#include <algorithm>
+
+#include "compiler/backend/passes.h"
+
+namespace imc::compiler {
+
+namespace {
+
+std::vector<RowBlock> row_blocks(const MatLayer& m, const Value& in, int rows) {
+  const int c = static_cast<int>(in.c);
+  std::vector<RowBlock> out;
+  if (m.kw * c <= rows && m.kw <= isa::kMaxSegments) {
+    const int per = std::min({rows / (m.kw * c), isa::kMaxSegments / m.kw, m.kh});
+    for (int ky = 0; ky < m.kh; ky += per)
+      out.push_back({ky, std::min(per, m.kh - ky), 0, m.kw, 0, c});
+  } else if (c <= rows) {
+    const int per = std::min(rows / c, isa::kMaxSegments);
+    for (int ky = 0; ky < m.kh; ++ky)
+      for (int kx = 0; kx < m.kw; kx += per)
+        out.push_back({ky, 1, kx, std::min(per, m.kw - kx), 0, c});
+  } else {
+    // Channel slices must start on a byte of the packed pixel.
+    const int per_byte = 8 / std::min(8, isa::bits_per_element(in.type));
+    const int per = rows - rows % per_byte;
+    if (per == 0) throw BackendError("layer '" + m.name + "': crossbar has too few rows");
+    for (int ky = 0; ky < m.kh; ++ky)
+      for (int kx = 0; kx < m.kw; ++kx)
+        for (int c0 = 0; c0 < c; c0 += per)
+          out.push_back({ky, 1, kx, 1, c0, std::min(per, c - c0)});
+  }
+  return out;
+}
+
+std::vector<ColBlock> col_blocks(int out_c, int cols) {
+  std::vector<ColBlock> out;
+  for (int c0 = 0; c0 < out_c; c0 += cols) out.push_back({c0, std::min(cols, out_c - c0)});
+  return out;
+}
+
+}  // namespace
+
+void partition(Plan& p) {
+  const arch::CrossbarParams& xb = p.chip->tile.crossbar;
+  for (size_t i = 0; i < p.layers.size(); ++i) {
+    const Layer& l = p.g->layers[i];
+    if (l.kind != Layer::Kind::kMat) continue;
+    MatPlan& mp = p.layers[i].mat;
+    const Value& in = p.value(l.mat.input);
+    mp.row_blocks = row_blocks(l.mat, in, xb.rows);
+    mp.col_blocks = col_blocks(static_cast<int>(p.value(l.mat.output).c), xb.cols);
+    const bool ternary = std::count(l.mat.weights.begin(), l.mat.weights.end(), 0) > 0;
+    mp.weight_type = ternary ? isa::DType::kT2 : isa::DType::kB1;
+    if (ternary && xb.cells_per_weight < 2)
+      throw BackendError("layer '" + l.mat.name +
+                         "': ternary weights need cells_per_weight 2, the chip has 1");
+  }
+}
+
+}  // namespace imc::compiler

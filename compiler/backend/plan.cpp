@@ -1,0 +1,76 @@
+#include "compiler/backend/plan.h"
+
+#include <sstream>
+
+#include "hw/isa/assembler.h"
+
+namespace imc::compiler {
+
+int64_t pixel_bytes(const Value& v) {
+  return isa::packed_bytes(v.type, v.c);
+}
+
+int64_t map_bytes(const Value& v) {
+  return v.h * v.w * pixel_bytes(v);
+}
+
+std::string map_text(const Value& v) {
+  std::ostringstream s;
+  s << v.h << "x" << v.w << "x" << v.c << " " << isa::to_string(v.type);
+  return s.str();
+}
+
+namespace {
+
+std::string edge_text(const Plan& p, const Edge& e) {
+  std::ostringstream s;
+  s << p.value(e.value).name << " ("
+    << (e.producer < 0 ? std::string("gb") : p.g->layers[e.producer].name()) << " -> "
+    << p.g->layers[e.consumer].name() << ") ibuf[" << e.slot << "]";
+  if (e.data_sem >= 0) s << " data_sem " << e.data_sem;
+  if (e.credit_sem >= 0) s << " credit_sem " << e.credit_sem;
+  return s.str();
+}
+
+void dump_mat(std::ostringstream& s, const MatPlan& m) {
+  const size_t nc = m.col_blocks.size();
+  for (size_t r = 0; r < m.row_blocks.size(); ++r) {
+    const RowBlock& rb = m.row_blocks[r];
+    for (size_t c = 0; c < nc; ++c) {
+      const ColBlock& cb = m.col_blocks[c];
+      s << "  block r" << r << " c" << c << ": kernel rows " << rb.ky0 << "+" << rb.nky << " cols "
+        << rb.kx0 << "+" << rb.nkx << " channels " << rb.c0 << "+" << rb.nc << " (" << rb.rows()
+        << " rows) x out " << cb.c0 << "+" << cb.n;
+      for (int u = 0; u < m.replicas && !m.regions.empty(); ++u) {
+        const Region& g = m.region(u, r, c);
+        s << (u ? "," : " ->") << " xb " << g.xb << " row " << g.row << " col " << g.col;
+      }
+      s << "\n";
+    }
+  }
+}
+
+}  // namespace
+
+std::string dump_plan(const Plan& p) {
+  std::ostringstream s;
+  for (size_t i = 0; i < p.layers.size(); ++i) {
+    const Layer& l = p.g->layers[i];
+    const LayerPlan& lp = p.layers[i];
+    s << (l.kind == Layer::Kind::kMat ? "mat " : "maxpool ") << l.name() << ": "
+      << map_text(p.value(l.input())) << " -> " << map_text(p.value(l.output()));
+    if (lp.tile >= 0) s << " on tile " << lp.tile;
+    s << "\n";
+    dump_mat(s, lp.mat);
+    if (lp.in_edge >= 0) s << "  in " << edge_text(p, p.edges[lp.in_edge]) << "\n";
+    if (lp.residual_edge >= 0)
+      s << "  residual " << edge_text(p, p.edges[lp.residual_edge]) << "\n";
+    if (lp.in_edge >= 0) s << "  out obuf[" << lp.out_addr << "]\n";
+    if (lp.output_index >= 0) s << "  stored as network output " << lp.output_index << "\n";
+    if (lp.seq_sem >= 0) s << "  sequence sem " << lp.seq_sem << "\n";
+  }
+  if (!p.program.tiles.empty()) s << isa::disassemble(p.program);
+  return s.str();
+}
+
+}  // namespace imc::compiler

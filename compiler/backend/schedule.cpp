@@ -1,0 +1,41 @@
+// Schedule: the handshakes between tiles. Every tile loops over the batch on its own; a map
+// moves producer -> consumer with SEND, raising the consumer's data semaphore, and the
+// consumer hands the slot back with SIGNAL on the producer's credit semaphore once it has read
+// it (as in examples/two_layer_noc). Each edge has one slot, so layer l works on inference
+// n + 1 while layer l + 1 works on inference n (pipelined). The sequential schedule adds one
+// token: the tiles that load the network input wait until the tiles that store outputs have
+// finished the previous inference, so inferences never overlap.
+#include <string>
+
+#include "compiler/backend/passes.h"
+
+namespace imc::compiler {
+
+namespace {
+
+int next_sem(const Plan& p, size_t layer, int& counter) {
+  if (counter >= p.chip->tile.semaphores)
+    throw BackendError("layer '" + p.g->layers[layer].name() + "': needs more than the " +
+                       std::to_string(p.chip->tile.semaphores) + " semaphores of a tile");
+  return counter++;
+}
+
+}  // namespace
+
+void schedule_tiles(Plan& p) {
+  std::vector<int> counter(p.layers.size(), 0);
+  for (size_t i = 0; i < p.layers.size(); ++i) {
+    LayerPlan& lp = p.layers[i];
+    for (int e : {lp.in_edge, lp.residual_edge}) {
+      if (e < 0 || p.edges[e].producer < 0) continue;
+      p.edges[e].data_sem = next_sem(p, i, counter[i]);
+    }
+  }
+  for (size_t i = 0; i < p.layers.size(); ++i)
+    for (int e : p.layers[i].out_edges) p.edges[e].credit_sem = next_sem(p, i, counter[i]);
+  if (p.schedule != Schedule::kSequential) return;
+  for (size_t i = 0; i < p.layers.size(); ++i)
+    if (p.edges[p.layers[i].in_edge].producer < 0) p.layers[i].seq_sem = next_sem(p, i, counter[i]);
+}
+
+}  // namespace imc::compiler

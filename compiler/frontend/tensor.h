@@ -1,0 +1,26 @@
+// Constant tensors (initializers, Constant nodes, folded weights) as doubles.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <onnx/onnx_pb.h>
+
+namespace imc::compiler::frontend {
+
+struct ConstTensor {
+  std::vector<int64_t> dims;
+  std::vector<double> data;  // row-major
+  int64_t numel() const { return static_cast<int64_t>(data.size()); }
+};
+
+// Reads float, double and integer tensors (typed fields or raw_data). Throws
+// std::runtime_error with a reason (the caller adds the node or model) for other types,
+// external data or a size that does not match the dims.
+ConstTensor to_const(const onnx::TensorProto& t);
+
+// "[2x3x4]"
+std::string dims_text(const std::vector<int64_t>& dims);
+
+}  // namespace imc::compiler::frontend

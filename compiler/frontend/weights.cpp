@@ -1,0 +1,50 @@
+#include "compiler/frontend/weights.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace imc::compiler::frontend {
+
+std::vector<int8_t> ternary_values(const ConstTensor& w) {
+  std::vector<int8_t> out(w.data.size());
+  for (size_t i = 0; i < w.data.size(); ++i) {
+    const double v = w.data[i];
+    if (v != -1 && v != 0 && v != 1)
+      throw std::runtime_error("weight " + std::to_string(i) + " is " + std::to_string(v) +
+                               ", not -1, 0 or +1 (binarize latent weights with BipolarQuant)");
+    out[i] = static_cast<int8_t>(v);
+  }
+  return out;
+}
+
+std::vector<int8_t> conv_weights(const std::vector<int8_t>& mckk, int64_t m, int64_t c, int64_t kh,
+                                 int64_t kw) {
+  std::vector<int8_t> out(mckk.size());
+  for (int64_t o = 0; o < m; ++o)
+    for (int64_t ci = 0; ci < c; ++ci)
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x)
+          out[((o * kh + y) * kw + x) * c + ci] = mckk[((o * c + ci) * kh + y) * kw + x];
+  return out;
+}
+
+std::vector<int8_t> dense_weights(const std::vector<int8_t>& kn, int64_t n, int64_t h, int64_t w,
+                                  int64_t c) {
+  std::vector<int8_t> out(kn.size());
+  for (int64_t ci = 0; ci < c; ++ci)
+    for (int64_t y = 0; y < h; ++y)
+      for (int64_t x = 0; x < w; ++x) {
+        const int64_t k = (ci * h + y) * w + x;
+        for (int64_t o = 0; o < n; ++o) out[((o * h + y) * w + x) * c + ci] = kn[k * n + o];
+      }
+  return out;
+}
+
+std::vector<int8_t> transpose(const std::vector<int8_t>& rc, int64_t rows, int64_t cols) {
+  std::vector<int8_t> out(rc.size());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c) out[c * rows + r] = rc[r * cols + c];
+  return out;
+}
+
+}  // namespace imc::compiler::frontend

@@ -1,0 +1,265 @@
+// Folding checked end to end: each accepted pattern, built with the model builder, folds to
+// a Graph whose integer evaluation equals the ONNX network's evaluation in double.
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "compiler/frontend/import.h"
+#include "tests/compiler/frontend/evaluators.h"
+#include "tests/compiler/model_builder.h"
+
+namespace imc::compiler {
+namespace {
+
+using testing::GammaSign;
+using testing::NetBuilder;
+using testing::WeightKind;
+
+std::vector<double> random_input(const std::string& type, int64_t n, std::mt19937_64& rng) {
+  std::vector<double> x(n);
+  std::uniform_int_distribution<int> u8(0, 255), i8(-128, 127), b(0, 1), t(-1, 1);
+  for (double& v : x) {
+    if (type == "UINT8") v = u8(rng);
+    if (type == "INT8") v = i8(rng);
+    if (type == "BIPOLAR") v = b(rng) ? 1 : -1;
+    if (type == "TERNARY") v = t(rng);
+  }
+  return x;
+}
+
+// Folds the network and compares it with the ONNX evaluation on random inputs.
+Graph expect_exact(const NetBuilder& b, const std::string& type, int trials = 20) {
+  const onnx::ModelProto m = b.build();
+  const Graph g = import_onnx(m, "net", {});
+  std::mt19937_64 rng(99);
+  int64_t n = 1;
+  for (int64_t d : g.onnx_input_shape) n *= d;
+  for (int i = 0; i < trials; ++i) {
+    const auto x = random_input(type, n, rng);
+    EXPECT_EQ(testing::eval_ir(g, x), testing::eval_onnx(m, x)) << "trial " << i;
+  }
+  return g;
+}
+
+TEST(Fold, ConvBnSignIsOneBinaryLayer) {
+  NetBuilder b("BIPOLAR", {1, 3, 6, 6}, 1);
+  b.conv(8, 3, 1, 1);
+  b.bn_sign();
+  b.output();
+  const Graph g = expect_exact(b, "BIPOLAR");
+  ASSERT_EQ(g.layers.size(), 1u);
+  const MatLayer& m = g.layers[0].mat;
+  EXPECT_EQ(m.name, "conv0+bn0+sign0");
+  EXPECT_EQ(m.kh, 3);
+  EXPECT_EQ(m.pad_top, 1);
+  EXPECT_EQ(m.weights.size(), 8u * 3 * 3 * 3);
+  EXPECT_EQ(m.thresholds.size(), 8u);
+  EXPECT_EQ(g.values[m.output].type, isa::DType::kB1);
+  EXPECT_EQ(g.values[m.output].h, 6);
+  EXPECT_EQ(g.values[m.output].c, 8);
+  EXPECT_EQ(g.onnx_output_shapes.at(0), (std::vector<int64_t>{1, 8, 6, 6}));
+}
+
+TEST(Fold, ConvWeightsAreChannelLast) {
+  NetBuilder b("BIPOLAR", {1, 2, 4, 4}, 2);
+  b.conv(3, 3, 1, 0, WeightKind::kTernary);
+  b.output_raw();
+  const Graph g = expect_exact(b, "BIPOLAR");
+  const auto w = b.init("conv0.W");  // [3][2][3][3]
+  const MatLayer& m = g.layers.at(0).mat;
+  for (int o = 0; o < 3; ++o)
+    for (int c = 0; c < 2; ++c)
+      for (int y = 0; y < 3; ++y)
+        for (int x = 0; x < 3; ++x)
+          EXPECT_EQ(m.weights[((o * 3 + y) * 3 + x) * 2 + c], w[((o * 2 + c) * 3 + y) * 3 + x]);
+  EXPECT_EQ(g.values[m.output].type, isa::DType::kI32);
+  EXPECT_TRUE(m.thresholds.empty());
+}
+
+TEST(Fold, NegativeAndMixedGammaInvert) {
+  for (GammaSign s : {GammaSign::kNegative, GammaSign::kMixed}) {
+    NetBuilder b("UINT8", {1, 3, 5, 5}, 3);
+    b.set_gamma(s);
+    b.conv(6, 3, 2, 1, WeightKind::kBinary, /*bias=*/true);
+    b.bn_bipolarquant();
+    b.output();
+    const Graph g = expect_exact(b, "UINT8");
+    const auto gamma = b.init("bn0.scale");
+    for (size_t c = 0; c < gamma.size(); ++c)
+      EXPECT_EQ(g.layers[0].mat.thresholds[c].invert, gamma[c] < 0) << c;
+  }
+}
+
+TEST(Fold, LatentWeightsThroughBipolarQuantAndSign) {
+  for (WeightKind k : {WeightKind::kLatentBipolarQuant, WeightKind::kLatentSign}) {
+    NetBuilder b("INT8", {1, 16}, 4);
+    b.gemm(8, true, k);
+    b.bn_sign();
+    b.matmul(4, k);
+    b.output_raw();
+    const Graph g = expect_exact(b, "INT8");
+    ASSERT_EQ(g.layers.size(), 2u);
+    for (int8_t w : g.layers[0].mat.weights) EXPECT_TRUE(w == 1 || w == -1);
+  }
+}
+
+TEST(Fold, GemmWithoutTransposeAndBias) {
+  NetBuilder b("TERNARY", {1, 12}, 5);
+  b.gemm(7, /*trans_b=*/false, WeightKind::kTernary, /*bias=*/true);
+  b.bn_sign();
+  b.output();
+  expect_exact(b, "TERNARY");
+}
+
+TEST(Fold, AddBiasAfterMatmulAbsorbed) {
+  NetBuilder b("BIPOLAR", {1, 2, 5, 5}, 6);
+  b.conv(4, 3);
+  b.add_bias();
+  b.bn_sign();
+  b.output();
+  const Graph g = expect_exact(b, "BIPOLAR");
+  EXPECT_EQ(g.layers.size(), 1u);
+}
+
+TEST(Fold, MultiThresholdBinaryAndTernary) {
+  NetBuilder b("BIPOLAR", {1, 3, 4, 4}, 7);
+  b.conv(5, 3, 1, 1);
+  b.multithreshold_binary();
+  b.conv(6, 3, 1, 1);
+  b.multithreshold_ternary();
+  b.output();
+  const Graph g = expect_exact(b, "BIPOLAR");
+  EXPECT_EQ(g.values[g.layers[0].mat.output].type, isa::DType::kB1);
+  EXPECT_EQ(g.values[g.layers[1].mat.output].type, isa::DType::kT2);
+  const auto t = b.init("mt0.T");
+  for (size_t c = 0; c < t.size(); ++c) EXPECT_EQ(g.layers[0].mat.thresholds[c].t0, t[c] + 0.5);
+}
+
+TEST(Fold, FinnDomainAccepted) {
+  NetBuilder b("BIPOLAR", {1, 8}, 8);
+  b.set_domain("finn.custom_op.general");
+  b.matmul(4);
+  b.multithreshold_ternary();
+  b.output();
+  expect_exact(b, "BIPOLAR");
+}
+
+TEST(Fold, MaxPoolBeforeBatchNormMovesAfterBinarizer) {
+  NetBuilder b("BIPOLAR", {1, 2, 6, 6}, 9);
+  b.conv(4, 3, 1, 1);
+  b.maxpool(2, 2);
+  b.bn_sign();
+  b.output();
+  const Graph g = expect_exact(b, "BIPOLAR");
+  ASSERT_EQ(g.layers.size(), 2u);
+  EXPECT_EQ(g.layers[0].kind, Layer::Kind::kMat);
+  EXPECT_EQ(g.layers[1].kind, Layer::Kind::kPool);
+  EXPECT_EQ(g.values[g.layers[0].mat.output].h, 6);
+  EXPECT_EQ(g.values[g.layers[1].pool.output].h, 3);
+  EXPECT_EQ(g.values[g.layers[1].pool.output].name, b.current());
+}
+
+TEST(Fold, MaxPoolOnActivations) {
+  NetBuilder b("BIPOLAR", {1, 2, 7, 7}, 10);
+  b.conv(4, 3, 1, 1);
+  b.bn_sign();
+  b.maxpool(3, 2, 1);
+  b.output();
+  const Graph g = expect_exact(b, "BIPOLAR");
+  ASSERT_EQ(g.layers.size(), 2u);
+  EXPECT_EQ(g.layers[1].pool.pad_top, 1);
+  EXPECT_EQ(g.values[g.outputs[0]].h, 4);
+}
+
+TEST(Fold, FlattenPermutesDenseRowsToChannelLast) {
+  for (bool reshape : {false, true}) {
+    NetBuilder b("BIPOLAR", {1, 3, 4, 4}, 11);
+    b.conv(4, 3, 1, 1);
+    b.bn_sign();
+    reshape ? b.reshape_flat() : b.flatten();
+    b.gemm(5, true, WeightKind::kTernary);
+    b.output_raw();
+    const Graph g = expect_exact(b, "BIPOLAR");
+    const MatLayer& d = g.layers.at(1).mat;
+    EXPECT_EQ(d.kh, 4);  // one window over the 4x4x4 map
+    EXPECT_EQ(d.kw, 4);
+    EXPECT_EQ(g.values[d.output].elements(), 5);
+    // ONNX row k = c*16 + y*4 + x of B^T lands at [o][y][x][c]
+    const auto w = b.init("gemm1.W");  // [5][64]
+    EXPECT_EQ(d.weights[((2 * 4 + 1) * 4 + 3) * 4 + 1], w[2 * 64 + 1 * 16 + 1 * 4 + 3]);
+  }
+}
+
+TEST(Fold, TorchViewReshapeIsAFlatten) {
+  NetBuilder b("BIPOLAR", {0, 2, 3, 3}, 16);
+  b.conv(3, 3, 1, 1);
+  b.bn_sign();
+  b.reshape_dynamic();
+  b.gemm(4);
+  b.output_raw();
+  const Graph g = expect_exact(b, "BIPOLAR");
+  EXPECT_EQ(g.layers.size(), 2u);
+  EXPECT_EQ(g.layers[1].mat.kh, 3);
+}
+
+TEST(Fold, ResidualAddIsExact) {
+  for (GammaSign s : {GammaSign::kPositive, GammaSign::kNegative}) {
+    NetBuilder b("BIPOLAR", {1, 4, 5, 5}, 12);
+    b.set_gamma(s);
+    b.set_bn_ratio(2);
+    b.conv(4, 3, 1, 1);
+    const std::string r = b.bn_sign();
+    b.conv(4, 3, 1, 1);
+    b.bn();
+    b.residual_from(r);
+    b.sign();
+    b.output();
+    const Graph g = expect_exact(b, "BIPOLAR", 30);
+    const MatLayer& m = g.layers.at(1).mat;
+    EXPECT_EQ(m.sum_shift, 1);
+    EXPECT_EQ(m.residual, g.layers[0].mat.output);
+    // tau is half-integer and sigma/|gamma| = 2: A- - A+ = 4 (gamma < 0: -4)
+    EXPECT_EQ(m.residual_scale, s == GammaSign::kPositive ? 4 : -4);
+  }
+}
+
+TEST(Fold, ResidualWithPerChannelScalesIsAnError) {
+  NetBuilder b("BIPOLAR", {1, 4}, 15);
+  b.matmul(4);
+  const std::string r = b.bn_sign();
+  b.matmul(4);
+  b.bn();
+  b.residual_from(r);
+  b.sign();
+  b.output();
+  try {
+    import_onnx(b.build(), "net", {});
+    FAIL() << "no error";
+  } catch (const CompileError& e) {
+    EXPECT_NE(std::string(e.what()).find("node 'sign1' (Sign): the residual scale differs"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Fold, RawOutputIsI32AndShapesGiven) {
+  NetBuilder b("UINT8", {0, 6}, 13);  // symbolic batch
+  b.matmul(3, WeightKind::kTernary);
+  b.output_raw();
+  const Graph g = expect_exact(b, "UINT8");
+  EXPECT_EQ(g.values[g.outputs[0]].type, isa::DType::kI32);
+  EXPECT_EQ(g.onnx_input_shape, (std::vector<int64_t>{1, 6}));
+  EXPECT_EQ(g.onnx_output_shapes.at(0), (std::vector<int64_t>{1, 3}));
+}
+
+TEST(Fold, InputTypeOptionOverridesAnnotation) {
+  NetBuilder b("", {1, 4}, 14);
+  b.matmul(2);
+  b.output_raw();
+  EXPECT_THROW(import_onnx(b.build(), "net", {}), CompileError);
+  const Graph g = import_onnx(b.build(), "net", {"INT8"});
+  EXPECT_EQ(g.values[g.input].type, isa::DType::kI8);
+}
+
+}  // namespace
+}  // namespace imc::compiler
