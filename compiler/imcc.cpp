@@ -157,7 +157,7 @@ int main(int argc, char* argv[]) {
     std::cerr << "imcc: " << e.what() << "\n";
     return 2;
   } catch (const compiler::BackendError& e) {
-    std::cerr << "imcc: " << e.what() << "\n";
+    std::cerr << "imcc: " << a.model << ": " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "imcc: " << e.what() << "\n";

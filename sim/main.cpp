@@ -83,8 +83,12 @@ int run(int argc, char* argv[]) {
       "expect", po::value(&expects)->composing(),
       "compare an output with a .npy (NAME=PATH or PATH); exit 4 on a difference")(
       "stats", po::value(&o.stats_path), "write statistics as JSON")(
-      "vcd", po::value(&o.vcd_path), "write a VCD waveform (tile states, units, NoC links, power)")(
-      "power-trace", po::value(&o.power_path), "write power per component class over time as CSV")(
+      "vcd", po::value(&o.vcd_path),
+      "write a VCD waveform (tile states, units, NoC links, power); co-simulated RTL "
+      "blocks go to W.rtl.vcd")("power-trace", po::value(&o.power_path),
+                                "write power per component class over time as CSV")(
+      "cmd-trace", po::value(&o.cmd_trace_path),
+      "write every executed command's issue/start/end cycles (TSV), to compare runs")(
       "power-bin", po::value(&o.power_bin_cycles)->default_value(100),
       "power trace resolution, cycles")("seed", po::value(&o.seed)->default_value(1),
                                         "seed of device variation and stuck-at maps")(

@@ -93,6 +93,18 @@ void write_stats(const std::string& path, const nlohmann::json& stats) {
   isa::write_file_atomically(path, stats.dump(2) + "\n");
 }
 
+void write_command_trace(const std::string& path, const models::Platform& platform) {
+  std::ostringstream out;
+  out << "tile\tline\tcommand\tissue\tstart\tend\n";
+  for (const auto& t : platform.tiles()) {
+    for (const models::CommandRecord& r : t->commands()) {
+      out << t->id() << "\t" << r.line << "\t" << isa::to_string(r.op) << "\t" << r.issue << "\t"
+          << r.start << "\t" << r.end << "\n";
+    }
+  }
+  isa::write_file_atomically(path, out.str());
+}
+
 void write_power_csv(const std::string& path, const models::EnergyMeter& energy,
                      int64_t period_ps) {
   std::ostringstream out;

@@ -25,6 +25,9 @@ std::pair<double, double> power_mw(const models::EnergyMeter& energy, int64_t pe
 
 void write_stats(const std::string& path, const nlohmann::json& stats);
 void write_power_csv(const std::string& path, const models::EnergyMeter& energy, int64_t period_ps);
+// One line per executed command, tile by tile in execution order:
+// tile, program line, mnemonic, issue, start and end cycle (tab-separated, with a header).
+void write_command_trace(const std::string& path, const models::Platform& platform);
 void write_vcd(const std::string& path, const models::ActivityTrace& trace,
                const models::EnergyMeter& energy, int64_t period_ps);
 

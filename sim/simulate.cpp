@@ -1,5 +1,6 @@
 #include "sim/simulate.h"
 
+#include <optional>
 #include <sstream>
 
 #include "hw/isa/assembler.h"
@@ -8,6 +9,9 @@
 #include "hw/models/clock.h"
 #include "hw/models/platform.h"
 #include "sim/reports.h"
+#if IMCSIM_HAS_RTL
+#include "rtl/transactor.h"
+#endif
 
 namespace imc::sim {
 
@@ -22,6 +26,18 @@ std::string describe(const models::RunFault& f, const std::string& program, int6
 }
 
 }  // namespace
+
+std::string rtl_vcd_path(const std::string& vcd_path) {
+  const std::string ext = ".vcd";
+  if (vcd_path.size() > ext.size() &&
+      vcd_path.compare(vcd_path.size() - ext.size(), ext.size(), ext) == 0)
+    return vcd_path.substr(0, vcd_path.size() - ext.size()) + ".rtl.vcd";
+  return vcd_path + ".rtl.vcd";
+}
+
+bool uses_rtl(const arch::ChipParams& chip) {
+  return chip.tile.thresholder_impl == arch::Impl::kRtl;
+}
 
 SimResult simulate(const SimOptions& o) {
   const arch::ChipParams chip = arch::load_chip(o.arch_path, o.overrides);
@@ -67,6 +83,18 @@ SimResult simulate(const SimOptions& o) {
 
   models::Clock::use_femtoseconds();  // before the first sc_time of the process
   models::PlatformOptions po;
+#if IMCSIM_HAS_RTL
+  // Co-simulated blocks (impl: rtl); their waveform goes next to the platform's.
+  rtl::SessionOptions ro;
+  if (!o.vcd_path.empty()) ro.vcd_path = rtl_vcd_path(o.vcd_path);
+  ro.period_ps = chip.period_ps;
+  std::optional<rtl::Session> rtl_session;
+  if (uses_rtl(chip)) {
+    rtl_session.emplace(ro);
+    po.rtl = &rtl_session->factory();
+  }
+#endif
+  po.record_commands = !o.cmd_trace_path.empty();
   po.seed = o.seed;
   po.batch = batch;
   po.quantum_cycles = o.quantum_cycles;
@@ -117,6 +145,10 @@ SimResult simulate(const SimOptions& o) {
   if (!o.power_path.empty()) write_power_csv(o.power_path, platform.energy(), chip.period_ps);
   if (!o.vcd_path.empty())
     write_vcd(o.vcd_path, platform.trace(), platform.energy(), chip.period_ps);
+#if IMCSIM_HAS_RTL
+  if (rtl_session) rtl_session->write_vcd();
+#endif
+  if (!o.cmd_trace_path.empty()) write_command_trace(o.cmd_trace_path, platform);
   return r;
 }
 

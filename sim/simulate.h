@@ -24,6 +24,7 @@ struct SimOptions {
   std::vector<std::string> inputs;   // "PATH" or "NAME=PATH"
   std::vector<std::string> outputs;  // "PATH" or "NAME=PATH"
   std::string stats_path, vcd_path, power_path;
+  std::string cmd_trace_path;  // every executed command's issue/start/end cycles (TSV)
   uint64_t seed = 1;
   int64_t quantum_cycles = 10000;
   int64_t power_bin_cycles = 100;
@@ -55,5 +56,10 @@ struct SimResult {
 // Throws arch::InputError / isa::SyntaxError for bad input (exit 2), RunError for a program
 // that fails at run time (exit 3), std::runtime_error when a result cannot be written.
 SimResult simulate(const SimOptions& options);
+
+// Where --vcd w.vcd puts the waveform of the co-simulated RTL blocks: w.rtl.vcd.
+std::string rtl_vcd_path(const std::string& vcd_path);
+// Whether the chip runs any block as RTL (arch file `impl: rtl`).
+bool uses_rtl(const arch::ChipParams& chip);
 
 }  // namespace imc::sim

@@ -25,9 +25,9 @@ struct Run {
   uint64_t valid = 0;
 };
 
-std::vector<Run> runs(int64_t out, int64_t in, int k, int stride, int pad) {
+std::vector<Run> runs(int64_t lo, int64_t hi, int64_t in, int k, int stride, int pad) {
   std::vector<Run> r;
-  for (int64_t o = 0; o < out; ++o) {
+  for (int64_t o = lo; o < hi; ++o) {
     uint64_t v = 0;
     for (int j = 0; j < k; ++j) {
       const int64_t i = o * stride - pad + j;
@@ -226,12 +226,12 @@ void pool_body(const Plan& p, size_t layer, const Run& ry, const Run& rx, const 
 
 }  // namespace
 
-void emit_mat_compute(const Plan& p, size_t layer, std::vector<Command>& out) {
+void emit_mat_compute(const Plan& p, size_t layer, const Part& part, std::vector<Command>& out) {
   const MatLayer& m = p.g->layers[layer].mat;
   const Value& in = p.value(m.input);
   const Value& o = p.value(m.output);
-  for (const Run& ry : runs(o.h, in.h, m.kh, m.stride_h, m.pad_top))
-    for (const Run& rx : runs(o.w, in.w, m.kw, m.stride_w, m.pad_left))
+  for (const Run& ry : runs(part.oy0, part.oy1, in.h, m.kh, m.stride_h, m.pad_top))
+    for (const Run& rx : runs(0, o.w, in.w, m.kw, m.stride_w, m.pad_left))
       emit_rect(ry, rx, p.layers[layer].mat.replicas,
                 {[&](const At& at) { mat_body(p, layer, ry, rx, at, out); },
                  [&](const At& at, int64_t n, bool contiguous) {
@@ -240,12 +240,12 @@ void emit_mat_compute(const Plan& p, size_t layer, std::vector<Command>& out) {
                 out);
 }
 
-void emit_pool_compute(const Plan& p, size_t layer, std::vector<Command>& out) {
+void emit_pool_compute(const Plan& p, size_t layer, const Part& part, std::vector<Command>& out) {
   const PoolLayer& m = p.g->layers[layer].pool;
   const Value& in = p.value(m.input);
   const Value& o = p.value(m.output);
-  for (const Run& ry : runs(o.h, in.h, m.kh, m.stride_h, m.pad_top))
-    for (const Run& rx : runs(o.w, in.w, m.kw, m.stride_w, m.pad_left))
+  for (const Run& ry : runs(part.oy0, part.oy1, in.h, m.kh, m.stride_h, m.pad_top))
+    for (const Run& rx : runs(0, o.w, in.w, m.kw, m.stride_w, m.pad_left))
       emit_rect(ry, rx, 1,
                 {[&](const At& at) { pool_body(p, layer, ry, rx, at, out); },
                  [](const At&, int64_t, bool) {}},

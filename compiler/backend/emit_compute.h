@@ -8,7 +8,10 @@
 
 namespace imc::compiler {
 
-void emit_mat_compute(const Plan& p, size_t layer, std::vector<isa::Command>& out);
-void emit_pool_compute(const Plan& p, size_t layer, std::vector<isa::Command>& out);
+// Output rows part.oy0..part.oy1-1 only.
+void emit_mat_compute(const Plan& p, size_t layer, const Part& part,
+                      std::vector<isa::Command>& out);
+void emit_pool_compute(const Plan& p, size_t layer, const Part& part,
+                       std::vector<isa::Command>& out);
 
 }  // namespace imc::compiler

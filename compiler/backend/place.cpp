@@ -4,6 +4,7 @@
 // crossbars first-fit (blocks on disjoint rows or columns share a crossbar), and their weights
 // become WXB data blocks in gather order.
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <string>
 
@@ -161,6 +162,55 @@ void place_mat(Plan& p, const MatLayer& m, MatPlan& mp) {
   }
 }
 
+// Cycles one tile spends on one inference of layer i (a rough model of docs/platform.md: the
+// larger of issue slots and crossbar time, per output position), to find the bottleneck.
+double layer_cost(const Plan& p, size_t i) {
+  const Layer& l = p.g->layers[i];
+  const arch::TileParams& t = p.chip->tile;
+  const Value& out = p.value(l.output());
+  const double positions = static_cast<double>(out.h * out.w);
+  if (l.kind != Layer::Kind::kMat) {
+    const Value& in = p.value(l.input());
+    const double pool = std::ceil(double(in.c * l.pool.kh * l.pool.kw) / t.pool_lanes);
+    return positions * std::max<double>(t.issue_cycles, pool);
+  }
+  const MatPlan& mp = p.layers[i].mat;
+  const Value& in = p.value(l.mat.input);
+  const bool serial = in.type == isa::DType::kU8 || in.type == isa::DType::kI8;
+  const double blocks = static_cast<double>(mp.row_blocks.size() * mp.col_blocks.size());
+  const int rows = mp.row_blocks.empty() ? 1 : mp.row_blocks[0].rows();
+  const double mvm =
+      (serial ? 8.0 : 1.0) * std::ceil(double(rows) / t.crossbar.rows_per_step) *
+          t.crossbar.read_cycles +
+      std::ceil(double(rows) * isa::bits_per_element(in.type) / t.input_buffer.width_bits) +
+      t.accumulate_cycles;
+  const double r = mp.replicas;
+  const double issue = (blocks + 1.0 / r) * t.issue_cycles;
+  const double xbar = (mvm * blocks + 2.0) / r;
+  return positions * std::max(issue, xbar);
+}
+
+// Pipelined schedule: while tiles are left, split the slowest layer's output rows over one
+// more tile (PIMCOMP-style greedy on the bottleneck). Splits stop when the slowest layer
+// cannot be split further or is already fast enough that transfers would dominate.
+std::vector<int> split_counts(const Plan& p) {
+  const size_t n = p.layers.size();
+  std::vector<int> parts(n, 1);
+  if (p.schedule != Schedule::kPipelined) return parts;
+  std::vector<double> cost(n);
+  for (size_t i = 0; i < n; ++i) cost[i] = layer_cost(p, i);
+  constexpr double kFastEnough = 128;  // cycles per inference: below this, stop splitting
+  for (int spare = p.chip->tiles() - static_cast<int>(n); spare > 0; --spare) {
+    size_t worst = 0;
+    for (size_t i = 1; i < n; ++i)
+      if (cost[i] / parts[i] > cost[worst] / parts[worst]) worst = i;
+    const int64_t rows = p.value(p.g->layers[worst].output()).h;
+    if (parts[worst] >= rows || cost[worst] / parts[worst] < kFastEnough) break;
+    ++parts[worst];
+  }
+  return parts;
+}
+
 }  // namespace
 
 void place(Plan& p) {
@@ -169,9 +219,17 @@ void place(Plan& p) {
                        " layers, the chip has " + std::to_string(p.chip->tiles()) +
                        " tiles (one layer per tile)");
   for (size_t i = 0; i < p.layers.size(); ++i) {
-    p.layers[i].tile = snake_tile(*p.chip, static_cast<int>(i));
     const Layer& l = p.g->layers[i];
     if (l.kind == Layer::Kind::kMat) place_mat(p, l.mat, p.layers[i].mat);
+  }
+  const std::vector<int> parts = split_counts(p);
+  int next = 0;
+  for (size_t i = 0; i < p.layers.size(); ++i) {
+    const int64_t h = p.value(p.g->layers[i].output()).h;
+    LayerPlan& lp = p.layers[i];
+    for (int k = 0; k < parts[i]; ++k)
+      lp.parts.push_back({snake_tile(*p.chip, next++), h * k / parts[i], h * (k + 1) / parts[i]});
+    lp.tile = lp.parts[0].tile;
   }
 }
 

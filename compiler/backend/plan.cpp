@@ -1,5 +1,6 @@
 #include "compiler/backend/plan.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "hw/isa/assembler.h"
@@ -18,6 +19,21 @@ std::string map_text(const Value& v) {
   std::ostringstream s;
   s << v.h << "x" << v.w << "x" << v.c << " " << isa::to_string(v.type);
   return s.str();
+}
+
+Rows input_rows(const Plan& p, size_t layer, int64_t oy0, int64_t oy1) {
+  const Layer& l = p.g->layers[layer];
+  const int kh = l.kind == Layer::Kind::kMat ? l.mat.kh : l.pool.kh;
+  const int sh = l.kind == Layer::Kind::kMat ? l.mat.stride_h : l.pool.stride_h;
+  const int pad = l.kind == Layer::Kind::kMat ? l.mat.pad_top : l.pool.pad_top;
+  const int64_t h = p.value(l.input()).h;
+  return {std::max<int64_t>(0, oy0 * sh - pad), std::min<int64_t>(h, (oy1 - 1) * sh - pad + kh)};
+}
+
+Rows edge_rows(const Plan& p, int edge, const Part& c) {
+  const Edge& e = p.edges[edge];
+  if (edge == p.layers[e.consumer].residual_edge) return {c.oy0, c.oy1};
+  return input_rows(p, static_cast<size_t>(e.consumer), c.oy0, c.oy1);
 }
 
 namespace {
@@ -59,7 +75,13 @@ std::string dump_plan(const Plan& p) {
     const LayerPlan& lp = p.layers[i];
     s << (l.kind == Layer::Kind::kMat ? "mat " : "maxpool ") << l.name() << ": "
       << map_text(p.value(l.input())) << " -> " << map_text(p.value(l.output()));
-    if (lp.tile >= 0) s << " on tile " << lp.tile;
+    if (lp.parts.size() > 1) {
+      s << " on tiles";
+      for (const Part& q : lp.parts)
+        s << " " << q.tile << " (rows " << q.oy0 << ".." << q.oy1 - 1 << ")";
+    } else if (lp.tile >= 0) {
+      s << " on tile " << lp.tile;
+    }
     s << "\n";
     dump_mat(s, lp.mat);
     if (lp.in_edge >= 0) s << "  in " << edge_text(p, p.edges[lp.in_edge]) << "\n";

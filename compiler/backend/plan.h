@@ -53,8 +53,16 @@ struct Edge {
   int credit_sem = -1;  // producer's semaphore counting free slots at the consumer
 };
 
-struct LayerPlan {
+// One tile's share of a layer: output rows oy0..oy1-1 (spatial split; a layer has one part
+// covering every row unless place() split its bottleneck across tiles).
+struct Part {
   int tile = -1;
+  int64_t oy0 = 0, oy1 = 0;
+};
+
+struct LayerPlan {
+  int tile = -1;            // the first part's tile
+  std::vector<Part> parts;  // place(): at least one
   MatPlan mat;
   int in_edge = -1;        // the layer's input map
   int residual_edge = -1;  // its residual map (MatLayer::residual), or -1
@@ -73,6 +81,16 @@ struct Plan {
   isa::Program program;  // tensors and data blocks, then the tiles (emit)
   const Value& value(int id) const { return g->values[id]; }
 };
+
+// Input rows [lo, hi) of `layer`'s input map that output rows [oy0, oy1) read (clipped to
+// the map); for its residual map (same rows as the output) use residual_rows.
+struct Rows {
+  int64_t lo = 0, hi = 0;
+  bool empty() const { return hi <= lo; }
+};
+Rows input_rows(const Plan& p, size_t layer, int64_t oy0, int64_t oy1);
+// Rows of edge e's map that consumer part c needs.
+Rows edge_rows(const Plan& p, int edge, const Part& c);
 
 // Bytes of one pixel's packed channel vector (whole bytes) and of a whole map, channel-last.
 int64_t pixel_bytes(const Value& v);

@@ -39,6 +39,12 @@ void check_chip(const ChipParams& c, const Reader& r) {
                                            "): one record per column, got " +
                                            str(t.threshold_entries));
 
+  // The RTL thresholder's pipeline is at most 16 stages (rtl/thresholder/imc_thresholder.sv).
+  if (t.thresholder_impl == Impl::kRtl && t.threshold_cycles > kMaxRtlThresholderLatency)
+    r.fail("tile.thresholder.impl",
+           "rtl: the RTL thresholder's pipeline has at most " + str(kMaxRtlThresholderLatency) +
+               " stages; tile.thresholder.latency is " + str(t.threshold_cycles) + " cycles");
+
   const GlobalBufferParams& g = c.global_buffer;
   if (g.capacity_bits < g.port_width_bits)
     r.fail("global_buffer.capacity", "must hold at least one port word (global_buffer.port_width " +

@@ -31,6 +31,10 @@ ChipParams load_chip(const std::string& path, const std::vector<Override>& overr
 // yaml-cpp can keep them.
 std::string dump_effective_config(const std::string& path, const std::vector<Override>& overrides);
 
+// True when this build holds the Verilated RTL blocks (CMake option IMCSIM_RTL), so that an
+// arch file may select `impl: rtl`.
+bool rtl_available();
+
 // Parses "a.b.c=value" as given on the command line.
 Override parse_override(const std::string& assignment);
 

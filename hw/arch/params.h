@@ -10,11 +10,14 @@ namespace imc::arch {
 
 enum class CellKind { kSram, kRram };
 enum class Readout { kDigital, kAdc };
+// Which model computes a block: the TLM model, or Verilated RTL behind a transactor
+// (co-simulation, rtl/; only in builds with Verilator). Same results, same cycles.
+enum class Impl { kTlm, kRtl };
 
 struct AdcParams {
-  int bits = 0;          // resolution of one conversion
-  int full_scale = 0;    // |partial sum| at which the converter saturates
-  int count = 1;         // converters per crossbar, shared round-robin by the columns
+  int bits = 0;        // resolution of one conversion
+  int full_scale = 0;  // |partial sum| at which the converter saturates
+  int count = 1;       // converters per crossbar, shared round-robin by the columns
   int64_t conversion_cycles = 1;
 };
 
@@ -22,21 +25,21 @@ struct CrossbarParams {
   int rows = 0;
   int cols = 0;
   CellKind cell = CellKind::kSram;
-  int cells_per_weight = 2;   // 2: differential pair, ternary capable; 1: binary only
-  int rows_per_step = 0;      // wordlines activated together per read step
+  int cells_per_weight = 2;  // 2: differential pair, ternary capable; 1: binary only
+  int rows_per_step = 0;     // wordlines activated together per read step
   Readout readout = Readout::kDigital;
-  AdcParams adc;              // meaningful when readout == kAdc
-  double variation_sigma = 0; // relative σ of each cell's conductance (rram only)
-  double stuck_at_0 = 0;      // fraction of cells stuck off
-  double stuck_at_1 = 0;      // fraction of cells stuck on
-  int64_t read_cycles = 1;    // one read step: drive wordlines, settle bitlines
+  AdcParams adc;                 // meaningful when readout == kAdc
+  double variation_sigma = 0;    // relative σ of each cell's conductance (rram only)
+  double stuck_at_0 = 0;         // fraction of cells stuck off
+  double stuck_at_1 = 0;         // fraction of cells stuck on
+  int64_t read_cycles = 1;       // one read step: drive wordlines, settle bitlines
   int64_t write_row_cycles = 1;  // program one row of cells
 };
 
 struct BufferParams {
   int64_t capacity_bits = 0;
-  int64_t access_cycles = 1;   // latency of one access
-  int64_t width_bits = 64;     // bits moved per cycle
+  int64_t access_cycles = 1;  // latency of one access
+  int64_t width_bits = 64;    // bits moved per cycle
 };
 
 struct TileParams {
@@ -44,16 +47,17 @@ struct TileParams {
   CrossbarParams crossbar;
   BufferParams input_buffer;
   BufferParams output_buffer;
-  int accumulator_entries = 0;   // int32 registers
-  int64_t accumulate_cycles = 1; // per vector add, pipelined over lanes
-  int accumulator_lanes = 64;    // int32 adds per cycle
-  int threshold_entries = 0;     // per-channel (t0, t1, invert) records
-  int thresholder_lanes = 64;    // comparisons per cycle
-  int64_t threshold_cycles = 1;  // pipeline latency
-  int pool_lanes = 64;           // elements compared per cycle
+  int accumulator_entries = 0;    // int32 registers
+  int64_t accumulate_cycles = 1;  // per vector add, pipelined over lanes
+  int accumulator_lanes = 64;     // int32 adds per cycle
+  int threshold_entries = 0;      // per-channel (t0, t1, invert) records
+  int thresholder_lanes = 64;     // comparisons per cycle
+  int64_t threshold_cycles = 1;   // pipeline latency
+  Impl thresholder_impl = Impl::kTlm;
+  int pool_lanes = 64;  // elements compared per cycle
   int64_t pool_cycles = 1;
   int semaphores = 16;
-  int64_t issue_cycles = 1;      // sequencer: cycles to issue one command
+  int64_t issue_cycles = 1;  // sequencer: cycles to issue one command
 };
 
 struct NocParams {
@@ -65,7 +69,7 @@ struct GlobalBufferParams {
   int64_t capacity_bits = 0;
   int64_t port_width_bits = 256;  // bits per cycle through its port
   int64_t access_cycles = 1;
-  int attach_x = 0;               // router the buffer's port connects to
+  int attach_x = 0;  // router the buffer's port connects to
   int attach_y = 0;
 };
 
@@ -82,15 +86,15 @@ struct EnergyParams {
   double buffer_access_pj_per_bit = 0;
   double global_buffer_access_pj_per_bit = 0;
   double noc_hop_pj_per_flit = 0;
-  double command_issue_pj = 0;     // sequencer decode + issue
+  double command_issue_pj = 0;  // sequencer decode + issue
   double leakage_pj_per_tile_cycle = 0;
 };
 
 struct ChipParams {
   std::string name;
-  std::string source_file;   // where it was read from, for messages
+  std::string source_file;  // where it was read from, for messages
   double clock_hz = 0;
-  int64_t period_ps = 0;     // derived from clock_hz, rounded to whole ps
+  int64_t period_ps = 0;  // derived from clock_hz, rounded to whole ps
   int mesh_rows = 0;
   int mesh_cols = 0;
   TileParams tile;

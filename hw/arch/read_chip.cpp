@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "hw/arch/load.h"
 #include "hw/arch/units.h"
 
 namespace imc::arch {
@@ -90,6 +91,15 @@ void read_buffer(Reader& r, const std::string& p, double f, BufferParams& b) {
   b.access_cycles = r.latency_cycles(p + ".access", f);
 }
 
+// `impl: rtl` needs a build with the Verilated blocks (CMake option IMCSIM_RTL).
+Impl read_impl(Reader& r, const std::string& path) {
+  if (r.choice_or(path, {"tlm", "rtl"}, "tlm") == "tlm") return Impl::kTlm;
+  if (!rtl_available())
+    r.fail(path,
+           "rtl: this build has no RTL blocks (configure with Verilator and -DIMCSIM_RTL=ON)");
+  return Impl::kRtl;
+}
+
 void read_tile(Reader& r, double f, TileParams& t) {
   t.crossbars = r.count("tile.crossbars", 1, kMaxCrossbars);
   read_crossbar(r, f, t.crossbar);
@@ -101,6 +111,7 @@ void read_tile(Reader& r, double f, TileParams& t) {
   t.threshold_entries = r.count("tile.thresholder.entries", 1, kMaxCount);
   t.thresholder_lanes = r.count("tile.thresholder.lanes", 1, kMaxCount);
   t.threshold_cycles = r.latency_cycles("tile.thresholder.latency", f);
+  t.thresholder_impl = read_impl(r, "tile.thresholder.impl");
   t.pool_lanes = r.count("tile.pooling.lanes", 1, kMaxCount);
   t.pool_cycles = r.latency_cycles("tile.pooling.latency", f);
   t.semaphores = r.count("tile.semaphores", 1, kMaxCount);
@@ -125,6 +136,10 @@ void read_energy(Reader& r, double f, EnergyParams& e) {
 }
 
 }  // namespace
+
+bool rtl_available() {
+  return IMCSIM_HAS_RTL != 0;
+}
 
 ChipParams read_chip(Reader& r) {
   ChipParams c;

@@ -16,5 +16,7 @@ inline constexpr int kMaxMeshSide = 1024;
 inline constexpr int kMaxCrossbars = 1024;
 inline constexpr int kMaxCrossbarSide = 65536;
 inline constexpr int kMaxCount = 1 << 24;  // entries, lanes, semaphores, full scale
+// Deepest pipeline of the RTL thresholder (rtl/thresholder/imc_thresholder.sv).
+inline constexpr int kMaxRtlThresholderLatency = 16;
 
 }  // namespace imc::arch

@@ -120,6 +120,15 @@ std::string Reader::choice(const std::string& path, std::initializer_list<const 
   fail(path, "must be one of " + list + "; got '" + s + "'");
 }
 
+std::string Reader::choice_or(const std::string& path, std::initializer_list<const char*> words,
+                              const std::string& fallback) {
+  if (!optional(path, schema::Kind::kChoice)) {
+    put_default(path, fallback);
+    return fallback;
+  }
+  return choice(path, words);
+}
+
 double Reader::frequency_hz(const std::string& path) {
   const std::string s = scalar(required(path, schema::Kind::kFrequency), path, "a frequency");
   try {

@@ -24,6 +24,8 @@ class Reader {
   int64_t count_or(const std::string& path, int64_t lo, int64_t hi, int64_t fallback);
   double real_or(const std::string& path, double fallback);
   std::string choice(const std::string& path, std::initializer_list<const char*> words);
+  std::string choice_or(const std::string& path, std::initializer_list<const char*> words,
+                        const std::string& fallback);
   double frequency_hz(const std::string& path);
   int64_t size_bits(const std::string& path);
   int64_t latency_cycles(const std::string& path, double clock_hz);  // >= 1

@@ -50,6 +50,7 @@ const std::vector<Key> kKeys = {
     {"tile.thresholder.entries", Kind::kCount, kReq},
     {"tile.thresholder.lanes", Kind::kCount, kReq},
     {"tile.thresholder.latency", Kind::kLatency, kReq},
+    {"tile.thresholder.impl", Kind::kChoice, kOpt},
     {"tile.pooling", Kind::kSection, kReq},
     {"tile.pooling.lanes", Kind::kCount, kReq},
     {"tile.pooling.latency", Kind::kLatency, kReq},

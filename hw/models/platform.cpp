@@ -33,7 +33,7 @@ Platform::Platform(sc_core::sc_module_name name, const arch::ChipParams& chip,
   for (int t = 0; t < chip.tiles(); ++t) {
     tiles_.push_back(std::make_unique<Tile>(("tile" + std::to_string(t)).c_str(), t, chip, program,
                                             code[t], options.batch, options.seed, energy_, trace_,
-                                            status_));
+                                            status_, options.rtl, options.record_commands));
   }
   // Initiators in tile order, then the host; targets in tile order, then the buffer.
   for (auto& t : tiles_) t->to_noc.bind(noc_->from_tiles);

@@ -24,11 +24,13 @@
 namespace imc::models {
 
 struct PlatformOptions {
-  uint64_t seed = 1;               // device variation and stuck-at maps
-  int64_t batch = 1;               // inferences: the trip count of `LOOP count=batch`
-  int64_t quantum_cycles = 10000;  // temporal-decoupling quantum
-  int64_t power_bin_cycles = 100;  // resolution of the power trace
-  bool trace = false;              // record activity for waveforms
+  uint64_t seed = 1;                // device variation and stuck-at maps
+  int64_t batch = 1;                // inferences: the trip count of `LOOP count=batch`
+  int64_t quantum_cycles = 10000;   // temporal-decoupling quantum
+  int64_t power_bin_cycles = 100;   // resolution of the power trace
+  bool trace = false;               // record activity for waveforms
+  bool record_commands = false;     // keep every executed command's cycles (Tile::commands)
+  const RtlFactory* rtl = nullptr;  // makes the blocks the arch file selects `impl: rtl` for
 };
 
 struct TileReport {
@@ -63,6 +65,7 @@ class Platform : public sc_core::sc_module {
   const ActivityTrace& trace() const { return trace_; }
   const NocStats& noc_stats() const { return noc_->stats(); }
   const arch::ChipParams& chip() const { return chip_; }
+  const std::vector<std::unique_ptr<Tile>>& tiles() const { return tiles_; }
 
   tlm_utils::simple_initiator_socket<Platform> host;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <sstream>
+#include <stdexcept>
 
 #include "hw/isa/assembler.h"
 #include "hw/models/address_map.h"
@@ -26,7 +27,8 @@ uint64_t mix_seed(uint64_t seed, int tile, int xbar) {
 
 Tile::Tile(sc_core::sc_module_name name, int id, const arch::ChipParams& chip,
            const isa::Program& program, const isa::TileProgram* code, int64_t batch, uint64_t seed,
-           EnergyMeter& energy, ActivityTrace& trace, RunStatus& status)
+           EnergyMeter& energy, ActivityTrace& trace, RunStatus& status, const RtlFactory* rtl,
+           bool record_commands)
     : sc_core::sc_module(name),
       to_noc("to_noc"),
       from_noc("from_noc"),
@@ -46,7 +48,8 @@ Tile::Tile(sc_core::sc_module_name name, int id, const arch::ChipParams& chip,
       acc_(static_cast<size_t>(chip.tile.accumulator_entries), 0),
       thresholds_(static_cast<size_t>(chip.tile.threshold_entries)),
       sems_(static_cast<size_t>(chip.tile.semaphores), 0),
-      scoreboard_(kFirstXbar + chip.tile.crossbars) {
+      scoreboard_(kFirstXbar + chip.tile.crossbars),
+      record_commands_(record_commands) {
   from_noc.register_b_transport(this, &Tile::b_transport);
   from_noc.register_transport_dbg(this, &Tile::transport_dbg);
   SC_HAS_PROCESS(Tile);
@@ -55,6 +58,11 @@ Tile::Tile(sc_core::sc_module_name name, int id, const arch::ChipParams& chip,
   dont_initialize();
   if (code_ == nullptr) return;  // an unused tile keeps no crossbars and runs nothing
 
+  if (tp_.thresholder_impl == arch::Impl::kRtl) {
+    if (rtl == nullptr || !rtl->thresholder)
+      throw std::runtime_error("tile.thresholder.impl: rtl, but this build has no RTL blocks");
+    thresholder_rtl_ = rtl->thresholder(id, chip);
+  }
   xbars_.reserve(tp_.crossbars);
   for (int k = 0; k < tp_.crossbars; ++k) xbars_.emplace_back(tp_.crossbar, mix_seed(seed, id, k));
   // Match each LOOP with its ENDLOOP once, so a zero-trip loop can be skipped.
@@ -80,6 +88,8 @@ Tile::Tile(sc_core::sc_module_name name, int id, const arch::ChipParams& chip,
   SC_THREAD(run);
 }
 
+Tile::~Tile() = default;
+
 // ---------------------------------------------------------------------------------------
 // Sequencer
 
@@ -99,6 +109,7 @@ void Tile::run() {
 void Tile::execute(const isa::Command& c) {
   using Op = isa::Opcode;
   ++opcode_counts_[static_cast<int>(c.op) & 15];
+  last_start_ = last_end_ = issue_;
   switch (c.op) {
     case Op::kLoop: {
       const int64_t n = c.count == isa::kBatch ? batch_ : c.count;
@@ -159,6 +170,7 @@ void Tile::execute(const isa::Command& c) {
       break;
   }
   charge(EnergyClass::kControl, chip_.energy.command_issue_pj, issue_, issue_ + tp_.issue_cycles);
+  if (record_commands_) records_.push_back({c.line, c.op, issue_, last_start_, last_end_});
   issue_ += tp_.issue_cycles;
   ++pc_;
   scoreboard_.settle(issue_);
@@ -171,6 +183,8 @@ void Tile::halt() {
   scoreboard_.finish();
   done_cycle_ = done;
   halted_ = true;
+  if (record_commands_)
+    records_.push_back({current_->line, isa::Opcode::kHalt, issue_, done, done});
   set_state(State::kIdle, done);
   sync();
 }
@@ -187,6 +201,8 @@ void Tile::set_state(State s, int64_t at) {
 int64_t Tile::occupy(int unit, int64_t n, uint32_t reads, uint32_t writes) {
   const int64_t start = scoreboard_.earliest_start(unit, issue_, reads, writes);
   scoreboard_.commit(unit, start, start + n, start + n, reads, writes);
+  last_start_ = start;
+  last_end_ = start + n;
   if (trace_.enabled()) {
     trace_.busy(sig_busy_, start, start + n);
     if (unit == kDma) trace_.busy(sig_dma_, start, start + n);

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@
 #include "hw/models/clock.h"
 #include "hw/models/crossbar_array.h"
 #include "hw/models/energy_meter.h"
+#include "hw/models/rtl_port.h"
 #include "hw/models/run_status.h"
 #include "hw/models/scoreboard.h"
 #include "hw/models/thresholder.h"
@@ -38,6 +40,15 @@ struct SemaphoreExtension : tlm::tlm_extension<SemaphoreExtension> {
   }
 };
 
+// One executed command, for comparing runs command by command (imcsim --cmd-trace).
+struct CommandRecord {
+  int line = 0;  // of the command in the program
+  isa::Opcode op = isa::Opcode::kHalt;
+  int64_t issue = 0;  // cycle it issued
+  int64_t start = 0;  // cycle its unit started (= issue for commands without a unit)
+  int64_t end = 0;    // cycle its unit became free
+};
+
 class Tile : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<Tile> to_noc;
@@ -45,10 +56,13 @@ class Tile : public sc_core::sc_module {
 
   enum class State { kIdle = 0, kRunning = 1, kWaiting = 2 };
 
-  // `code` may be null: the tile has no program and stays idle.
+  // `code` may be null: the tile has no program and stays idle. `rtl` makes the blocks the
+  // arch file selects `impl: rtl` for (null: none may be selected).
   Tile(sc_core::sc_module_name name, int id, const arch::ChipParams& chip,
        const isa::Program& program, const isa::TileProgram* code, int64_t batch, uint64_t seed,
-       EnergyMeter& energy, ActivityTrace& trace, RunStatus& status);
+       EnergyMeter& energy, ActivityTrace& trace, RunStatus& status,
+       const RtlFactory* rtl = nullptr, bool record_commands = false);
+  ~Tile() override;
 
   int id() const { return id_; }
   bool has_program() const { return code_ != nullptr; }
@@ -58,6 +72,8 @@ class Tile : public sc_core::sc_module {
   const std::array<int64_t, 16>& opcode_counts() const { return opcode_counts_; }
   // Where a tile that never halted is stuck, for the deadlock message.
   RunFault stuck_at() const;
+  // Every executed command in order, when constructed with record_commands.
+  const std::vector<CommandRecord>& commands() const { return records_; }
 
  private:
   enum Unit { kDma, kNic, kVector, kThresh, kPool, kFirstXbar };
@@ -75,6 +91,7 @@ class Tile : public sc_core::sc_module {
   void exec_mvm(const isa::Command& c);
   void exec_accadd(const isa::Command& c);
   void exec_thresh(const isa::Command& c);
+  void thresh_rtl(const isa::Command& c, const int32_t* acc, int64_t start);
   void exec_pool(const isa::Command& c);
   void halt();
 
@@ -139,6 +156,15 @@ class Tile : public sc_core::sc_module {
   int64_t done_cycle_ = 0;
   int64_t wait_since_ = -1;
   std::array<int64_t, 16> opcode_counts_{};
+
+  // Co-simulated RTL blocks (arch file `impl: rtl`); null when the TLM model computes.
+  std::unique_ptr<ThresholderRtl> thresholder_rtl_;
+  std::vector<int32_t> rtl_out_;
+
+  // Per-command record (--cmd-trace): the last occupy() of the current command.
+  bool record_commands_ = false;
+  int64_t last_start_ = 0, last_end_ = 0;
+  std::vector<CommandRecord> records_;
 
   // Trace signals.
   int sig_state_ = -1, sig_busy_ = -1, sig_dma_ = -1, sig_nic_ = -1;

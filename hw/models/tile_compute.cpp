@@ -108,13 +108,42 @@ void Tile::exec_thresh(const isa::Command& c) {
   scratch_.resize(static_cast<size_t>(c.count));
   for (int64_t i = 0; i < c.count; ++i)
     scratch_[i] = requantize(acc[i], thresholds_[c.entry + i], c.type);
-  isa::pack(c.type, scratch_.data(), c.count, dst);
   const int64_t bits = c.count * isa::bits_per_element(c.type);
+  const uint32_t reads = bit(Store::kAcc), writes = bit(store_of(c.dst.space));
+  if (thresholder_rtl_)
+    thresh_rtl(c, acc, scoreboard_.earliest_start(kThresh, issue_, reads, writes));
+  isa::pack(c.type, scratch_.data(), c.count, dst);
   const int64_t n = ceil_div(c.count, tp_.thresholder_lanes) + tp_.threshold_cycles - 1 +
                     buffer_cycles(c.dst.space, bits);
-  const int64_t start = occupy(kThresh, n, bit(Store::kAcc), bit(store_of(c.dst.space)));
+  const int64_t start = occupy(kThresh, n, reads, writes);
   charge(EnergyClass::kThresholder, chip_.energy.threshold_pj * c.count, start, start + n);
   charge(EnergyClass::kBuffer, chip_.energy.buffer_access_pj_per_bit * bits, start, start + n);
+}
+
+// Co-simulation: the RTL thresholder computes the same elements; its values and its cycle
+// count must equal the TLM model's (scratch_ and the formula of docs/platform.md).
+void Tile::thresh_rtl(const isa::Command& c, const int32_t* acc, int64_t start) {
+  sync();  // the kernel at this tile's issue time: the RTL runs there, in delta cycles
+  rtl_out_.assign(static_cast<size_t>(c.count), 0);
+  ThresholdJob job;
+  job.acc = acc;
+  job.entries = &thresholds_[c.entry];
+  job.count = c.count;
+  job.type = c.type;
+  job.start_cycle = start;
+  const int64_t cycles = thresholder_rtl_->run(job, rtl_out_.data());
+  const int64_t expected = ceil_div(c.count, tp_.thresholder_lanes) + tp_.threshold_cycles - 1;
+  for (int64_t i = 0; i < c.count; ++i) {
+    if (rtl_out_[i] != scratch_[i]) {
+      fault("RTL thresholder differs from the TLM model at element " + std::to_string(i) +
+            ": RTL " + std::to_string(rtl_out_[i]) + ", TLM " + std::to_string(scratch_[i]) +
+            " (acc " + std::to_string(acc[i]) + ")");
+    }
+  }
+  if (cycles != expected) {
+    fault("RTL thresholder took " + std::to_string(cycles) + " cycles, the TLM model " +
+          std::to_string(expected));
+  }
 }
 
 void Tile::exec_pool(const isa::Command& c) {

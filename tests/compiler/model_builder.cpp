@@ -50,7 +50,36 @@ void attr(onnx::NodeProto& n, const std::string& name, const std::string& v) {
   a->set_s(v);
 }
 
+// An INT64 initializer; no dims makes a scalar.
+std::string int64_constant(onnx::GraphProto* g, const std::string& name,
+                           const std::vector<int64_t>& dims, const std::vector<int64_t>& v) {
+  auto* t = g->add_initializer();
+  t->set_name(name);
+  t->set_data_type(onnx::TensorProto::INT64);
+  for (int64_t d : dims) t->add_dims(d);
+  for (int64_t x : v) t->add_int64_data(x);
+  return name;
+}
+
 }  // namespace
+
+Tensor random_input(const std::string& finn_type, const std::vector<int64_t>& shape,
+                    uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  Tensor t{shape, {}};
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  for (int64_t i = 0; i < n; ++i) {
+    if (finn_type == "BIPOLAR") t.values.push_back(pick(0, 1) ? 1 : -1);
+    if (finn_type == "TERNARY") t.values.push_back(pick(-1, 1));
+    if (finn_type == "UINT8") t.values.push_back(pick(0, 255));
+    if (finn_type == "INT8") t.values.push_back(pick(-128, 127));
+  }
+  if (static_cast<int64_t>(t.values.size()) != n)
+    throw std::invalid_argument("random_input: no finn_datatype " + finn_type);
+  return t;
+}
 
 NetBuilder::NetBuilder(const std::string& input_type, const std::vector<int64_t>& shape,
                        uint64_t seed)
@@ -293,53 +322,38 @@ std::string NetBuilder::maxpool(int k, int stride, int pad) {
 std::string NetBuilder::flatten() {
   onnx::NodeProto& n = node("Flatten", name("flatten"), {cur_});
   attr(n, "axis", int64_t{1});
-  int64_t f = 1;
-  for (size_t i = 1; i < shape_.size(); ++i) f *= shape_[i];
-  shape_ = {shape_[0], f};
+  flatten_shape();
   return cur_ = n.output(0);
 }
 
 std::string NetBuilder::reshape_flat() {
   const std::string nm = name("reshape");
-  auto* t = model_.mutable_graph()->add_initializer();
-  t->set_name(nm + ".shape");
-  t->set_data_type(onnx::TensorProto::INT64);
-  t->add_dims(2);
-  t->add_int64_data(0);
-  t->add_int64_data(-1);
-  onnx::NodeProto& n = node("Reshape", nm, {cur_, nm + ".shape"});
-  int64_t f = 1;
-  for (size_t i = 1; i < shape_.size(); ++i) f *= shape_[i];
-  shape_ = {shape_[0], f};
+  const std::string shape = int64_constant(model_.mutable_graph(), nm + ".shape", {2}, {0, -1});
+  onnx::NodeProto& n = node("Reshape", nm, {cur_, shape});
+  flatten_shape();
   return cur_ = n.output(0);
 }
 
 std::string NetBuilder::reshape_dynamic() {
   const std::string nm = name("view");
   const std::string shape = node("Shape", nm + "_shape", {cur_}).output(0);
-  auto* zero = model_.mutable_graph()->add_initializer();
-  zero->set_name(nm + ".zero");
-  zero->set_data_type(onnx::TensorProto::INT64);
-  zero->add_int64_data(0);  // a scalar index
-  const std::string batch = node("Gather", nm + "_gather", {shape, nm + ".zero"}).output(0);
-  auto* axes = model_.mutable_graph()->add_initializer();
-  axes->set_name(nm + ".axes");
-  axes->set_data_type(onnx::TensorProto::INT64);
-  axes->add_dims(1);
-  axes->add_int64_data(0);
-  const std::string b1 = node("Unsqueeze", nm + "_unsqueeze", {batch, nm + ".axes"}).output(0);
-  auto* rest = model_.mutable_graph()->add_initializer();
-  rest->set_name(nm + ".rest");
-  rest->set_data_type(onnx::TensorProto::INT64);
-  rest->add_dims(1);
-  rest->add_int64_data(-1);
-  onnx::NodeProto& cat = node("Concat", nm + "_concat", {b1, nm + ".rest"});
+  onnx::GraphProto* g = model_.mutable_graph();
+  const std::string zero = int64_constant(g, nm + ".zero", {}, {0});  // a scalar index
+  const std::string batch = node("Gather", nm + "_gather", {shape, zero}).output(0);
+  const std::string axes = int64_constant(g, nm + ".axes", {1}, {0});
+  const std::string b1 = node("Unsqueeze", nm + "_unsqueeze", {batch, axes}).output(0);
+  const std::string rest = int64_constant(g, nm + ".rest", {1}, {-1});
+  onnx::NodeProto& cat = node("Concat", nm + "_concat", {b1, rest});
   attr(cat, "axis", int64_t{0});
   onnx::NodeProto& n = node("Reshape", nm, {cur_, cat.output(0)});
+  flatten_shape();
+  return cur_ = n.output(0);
+}
+
+void NetBuilder::flatten_shape() {
   int64_t f = 1;
   for (size_t i = 1; i < shape_.size(); ++i) f *= shape_[i];
   shape_ = {shape_[0], f};
-  return cur_ = n.output(0);
 }
 
 void NetBuilder::output() {

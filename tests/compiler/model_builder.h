@@ -33,7 +33,13 @@
 
 #include <onnx/onnx_pb.h>
 
+#include "compiler/reference/reference.h"
+
 namespace imc::compiler::testing {
+
+// A tensor of `shape` (batch first) holding random values of a finn_datatype: UINT8, INT8,
+// BIPOLAR or TERNARY.
+Tensor random_input(const std::string& finn_type, const std::vector<int64_t>& shape, uint64_t seed);
 
 enum class WeightKind { kBinary, kTernary, kLatentBipolarQuant, kLatentSign };
 enum class GammaSign { kPositive, kNegative, kMixed };
@@ -103,6 +109,7 @@ class NetBuilder {
   std::vector<float> channel_taus(int64_t c);
   int64_t channels() const { return shape_.at(1); }
   std::vector<int64_t> channel_dims() const;  // [1,C,1,1] or [1,C]
+  void flatten_shape();                       // [N, ...] -> [N, product]
 
   onnx::ModelProto model_;
   std::map<std::string, std::vector<float>> inits_;

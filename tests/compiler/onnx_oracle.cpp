@@ -403,6 +403,69 @@ DTensor transpose(const onnx::NodeProto& n, const DTensor& x) {
   return y;
 }
 
+// Shape, Gather, Unsqueeze and Concat: the shape arithmetic torch exports for x.view(n, -1).
+DTensor shape_of(const DTensor& x) {
+  return DTensor{{static_cast<int64_t>(x.shape.size())},
+                 std::vector<double>(x.shape.begin(), x.shape.end())};
+}
+
+int64_t axis_in(const onnx::NodeProto& n, int64_t axis, size_t rank) {
+  if (axis < 0) axis += static_cast<int64_t>(rank);
+  if (axis < 0 || axis >= static_cast<int64_t>(rank)) fail(n, "axis out of range");
+  return axis;
+}
+
+DTensor gather(const onnx::NodeProto& n, const DTensor& x, const DTensor& idx) {
+  const int64_t axis = axis_in(n, attr_int(n, "axis", 0), x.shape.size());
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= x.shape[d];
+  for (size_t d = axis + 1; d < x.shape.size(); ++d) inner *= x.shape[d];
+  DTensor y;
+  y.shape.assign(x.shape.begin(), x.shape.begin() + axis);
+  y.shape.insert(y.shape.end(), idx.shape.begin(), idx.shape.end());
+  y.shape.insert(y.shape.end(), x.shape.begin() + axis + 1, x.shape.end());
+  for (int64_t o = 0; o < outer; ++o)
+    for (double iv : idx.v) {
+      int64_t i = static_cast<int64_t>(iv);
+      if (i < 0) i += x.shape[axis];
+      if (i < 0 || i >= x.shape[axis]) fail(n, "index out of range");
+      for (int64_t k = 0; k < inner; ++k) y.v.push_back(x.v[(o * x.shape[axis] + i) * inner + k]);
+    }
+  return y;
+}
+
+DTensor unsqueeze(const onnx::NodeProto& n, const std::vector<const DTensor*>& in) {
+  std::vector<int64_t> axes = attr_ints(n, "axes", {});
+  if (in.size() > 1 && in[1])
+    for (double a : in[1]->v) axes.push_back(static_cast<int64_t>(a));
+  DTensor y = *in[0];
+  const size_t rank = y.shape.size() + axes.size();
+  for (int64_t& a : axes) a = axis_in(n, a, rank);
+  std::sort(axes.begin(), axes.end());
+  for (int64_t a : axes) y.shape.insert(y.shape.begin() + a, 1);
+  return y;
+}
+
+DTensor concat(const onnx::NodeProto& n, const std::vector<const DTensor*>& in) {
+  const DTensor& first = *in.at(0);
+  const int64_t axis = axis_in(n, attr_int(n, "axis", 0), first.shape.size());
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= first.shape[d];
+  DTensor y;
+  y.shape = first.shape;
+  y.shape[axis] = 0;
+  for (const DTensor* t : in) {
+    if (t->shape.size() != first.shape.size()) fail(n, "inputs of different ranks");
+    y.shape[axis] += t->shape[axis];
+  }
+  for (int64_t o = 0; o < outer; ++o)
+    for (const DTensor* t : in) {
+      const int64_t block = count(t->shape) / outer;
+      y.v.insert(y.v.end(), t->v.begin() + o * block, t->v.begin() + (o + 1) * block);
+    }
+  return y;
+}
+
 // ---- dispatch -------------------------------------------------------------------------------
 
 bool in_domain(const onnx::NodeProto& n, std::initializer_list<const char*> domains) {
@@ -450,6 +513,10 @@ DTensor eval(const onnx::NodeProto& n, const std::vector<const DTensor*>& in) {
   if (op == "Flatten") return need(1), flatten(n, *in[0]);
   if (op == "Reshape") return need(2), reshape(n, *in[0], *in[1]);
   if (op == "Transpose") return need(1), transpose(n, *in[0]);
+  if (op == "Shape") return need(1), shape_of(*in[0]);
+  if (op == "Gather") return need(2), gather(n, *in[0], *in[1]);
+  if (op == "Unsqueeze") return need(1), unsqueeze(n, in);
+  if (op == "Concat") return need(1), concat(n, in);
   fail(n, "unsupported op");
 }
 

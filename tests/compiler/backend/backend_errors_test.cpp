@@ -2,13 +2,14 @@
 #include <gtest/gtest.h>
 
 #include "compiler/backend/backend.h"
-#include "graph_builder.h"
 #include "hw/arch/load.h"
+#include "tests/compiler/common/random_graph.h"
 
 namespace imc::test {
 namespace {
 
 using compiler::BackendError;
+using compiler::testing::GraphBuilder;
 using isa::DType;
 
 arch::ChipParams tile8x8() {

@@ -1,12 +1,11 @@
 // Folding checked end to end: each accepted pattern, built with the model builder, folds to
-// a Graph whose integer evaluation equals the ONNX network's evaluation in double.
-#include <random>
-
+// a Graph whose naive integer evaluation equals the ONNX oracle's evaluation in double.
 #include <gtest/gtest.h>
 
 #include "compiler/frontend/import.h"
-#include "tests/compiler/frontend/evaluators.h"
+#include "tests/compiler/common/naive_graph.h"
 #include "tests/compiler/model_builder.h"
+#include "tests/compiler/onnx_oracle.h"
 
 namespace imc::compiler {
 namespace {
@@ -15,29 +14,18 @@ using testing::GammaSign;
 using testing::NetBuilder;
 using testing::WeightKind;
 
-std::vector<double> random_input(const std::string& type, int64_t n, std::mt19937_64& rng) {
-  std::vector<double> x(n);
-  std::uniform_int_distribution<int> u8(0, 255), i8(-128, 127), b(0, 1), t(-1, 1);
-  for (double& v : x) {
-    if (type == "UINT8") v = u8(rng);
-    if (type == "INT8") v = i8(rng);
-    if (type == "BIPOLAR") v = b(rng) ? 1 : -1;
-    if (type == "TERNARY") v = t(rng);
-  }
-  return x;
-}
-
-// Folds the network and compares it with the ONNX evaluation on random inputs.
+// Folds the network and compares the folded Graph (naive evaluator) with the ONNX network
+// (the oracle) on a batch of random inputs.
 Graph expect_exact(const NetBuilder& b, const std::string& type, int trials = 20) {
   const onnx::ModelProto m = b.build();
   const Graph g = import_onnx(m, "net", {});
-  std::mt19937_64 rng(99);
-  int64_t n = 1;
-  for (int64_t d : g.onnx_input_shape) n *= d;
-  for (int i = 0; i < trials; ++i) {
-    const auto x = random_input(type, n, rng);
-    EXPECT_EQ(testing::eval_ir(g, x), testing::eval_onnx(m, x)) << "trial " << i;
-  }
+  std::vector<int64_t> shape = g.onnx_input_shape;
+  shape[0] = trials;
+  const Tensor x = testing::random_input(type, shape, 99);
+  const std::vector<Tensor> want = testing::run_onnx(m, x);
+  const std::vector<Tensor> got = testing::naive_run(g, x);
+  EXPECT_EQ(got.at(0).shape, want.at(0).shape);
+  EXPECT_EQ(got[0].values, want[0].values);
   return g;
 }
 

@@ -2,29 +2,12 @@
 // import_onnx, by the reference executor give the same integers.
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "compiler/frontend/import.h"
 #include "tests/compiler/model_builder.h"
 #include "tests/compiler/onnx_oracle.h"
 
 namespace imc::compiler::testing {
 namespace {
-
-Tensor random_input(const std::string& type, std::vector<int64_t> shape, unsigned seed) {
-  std::mt19937 rng(seed);
-  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-  Tensor t{shape, {}};
-  int64_t n = 1;
-  for (int64_t d : shape) n *= d;
-  for (int64_t i = 0; i < n; ++i) {
-    if (type == "BIPOLAR") t.values.push_back(pick(0, 1) ? 1 : -1);
-    if (type == "TERNARY") t.values.push_back(pick(-1, 1));
-    if (type == "UINT8") t.values.push_back(pick(0, 255));
-    if (type == "INT8") t.values.push_back(pick(-128, 127));
-  }
-  return t;
-}
 
 void expect_agree(const NetBuilder& b, const std::string& type, std::vector<int64_t> shape) {
   onnx::ModelProto model = b.build();

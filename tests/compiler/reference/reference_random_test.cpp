@@ -1,8 +1,8 @@
 // The reference executor against the naive executor on random hand-built Graphs.
 #include <gtest/gtest.h>
 
-#include "naive_executor.h"
-#include "random_graph.h"
+#include "tests/compiler/common/naive_graph.h"
+#include "tests/compiler/common/random_graph.h"
 
 namespace imc::compiler::testing {
 namespace {
@@ -52,7 +52,7 @@ TEST(ReferenceExecutor, ConvLayersMatchNaiveOverKernelsStridesAndPadding) {
   for (unsigned seed = 1; seed <= 300; ++seed) {
     GraphBuilder b(seed);
     int64_t h = b.uniform(1, 9), w = b.uniform(1, 9);
-    int x = b.input(kActivations[seed % 4], h, w, b.uniform(1, 70));
+    int x = b.input(kActivations[seed % 4], h, w, b.uniform(1, 70), 4);
     Window k = fitting_window(b, h, w, 2);
     DType out = seed % 3 == 0 ? DType::kI32 : (seed % 3 == 1 ? DType::kB1 : DType::kT2);
     b.output(b.mat(x, out, b.uniform(1, 80), k, (seed / 4) % 2 == 0));
@@ -64,7 +64,7 @@ TEST(ReferenceExecutor, ChainsWithPoolingResidualAndSeveralOutputsMatchNaive) {
   for (unsigned seed = 1; seed <= 150; ++seed) {
     GraphBuilder b(1000 + seed);
     int64_t h = b.uniform(2, 10), w = b.uniform(2, 10);
-    int x = b.input(kActivations[seed % 4], h, w, b.uniform(1, 20));
+    int x = b.input(kActivations[seed % 4], h, w, b.uniform(1, 20), 4);
     Window k = fitting_window(b, h, w, 2);
     DType act = seed % 2 ? DType::kB1 : DType::kT2;
     int a = b.mat(x, act, b.uniform(1, 70), k, seed % 3 == 0);
@@ -95,7 +95,7 @@ TEST(ReferenceExecutor, MaxPoolOverEveryTypeIgnoresPadding) {
   for (unsigned seed = 1; seed <= 60; ++seed) {
     GraphBuilder b(5000 + seed);
     DType t = seed % 5 == 4 ? DType::kI32 : kActivations[seed % 4];
-    int x = b.input(t, b.uniform(2, 7), b.uniform(2, 7), b.uniform(1, 9));
+    int x = b.input(t, b.uniform(2, 7), b.uniform(2, 7), b.uniform(1, 9), 4);
     Window k{2, 3, 2, 1, 1, 2, 1, 0};
     b.output(b.pool(x, k));
     expect_same(b, b.random_input(2));

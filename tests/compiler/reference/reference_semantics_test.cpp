@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "hw/arch/load.h"
-#include "random_graph.h"
+#include "tests/compiler/common/random_graph.h"
 
 namespace imc::compiler::testing {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <chrono>
 
-#include "naive_executor.h"
-#include "random_graph.h"
+#include "tests/compiler/common/naive_graph.h"
+#include "tests/compiler/common/random_graph.h"
 
 namespace imc::compiler::testing {
 namespace {

@@ -119,14 +119,14 @@ inline std::string render(const ChipParams& c) {
     s << "\nbuffer " << b->capacity_bits << " " << b->access_cycles << " " << b->width_bits;
   s << "\nacc " << t.accumulator_entries << " " << t.accumulate_cycles << " " << t.accumulator_lanes
     << "\nthr " << t.threshold_entries << " " << t.thresholder_lanes << " " << t.threshold_cycles
-    << "\npool " << t.pool_lanes << " " << t.pool_cycles << "\nsem " << t.semaphores << " issue "
-    << t.issue_cycles << "\nnoc " << c.noc.link_width_bits << " " << c.noc.hop_cycles << "\ngb "
-    << c.global_buffer.capacity_bits << " " << c.global_buffer.port_width_bits << " "
-    << c.global_buffer.access_cycles << " " << c.global_buffer.attach_x << ","
-    << c.global_buffer.attach_y << "\nenergy " << e.cell_read_pj << " " << e.cell_write_pj << " "
-    << e.wordline_pj << " " << e.adc_conversion_pj << " " << e.digital_popcount_pj << " "
-    << e.accumulate_pj << " " << e.threshold_pj << " " << e.pool_pj << " "
-    << e.buffer_access_pj_per_bit << " " << e.global_buffer_access_pj_per_bit << " "
+    << " impl " << int(t.thresholder_impl) << "\npool " << t.pool_lanes << " " << t.pool_cycles
+    << "\nsem " << t.semaphores << " issue " << t.issue_cycles << "\nnoc " << c.noc.link_width_bits
+    << " " << c.noc.hop_cycles << "\ngb " << c.global_buffer.capacity_bits << " "
+    << c.global_buffer.port_width_bits << " " << c.global_buffer.access_cycles << " "
+    << c.global_buffer.attach_x << "," << c.global_buffer.attach_y << "\nenergy " << e.cell_read_pj
+    << " " << e.cell_write_pj << " " << e.wordline_pj << " " << e.adc_conversion_pj << " "
+    << e.digital_popcount_pj << " " << e.accumulate_pj << " " << e.threshold_pj << " " << e.pool_pj
+    << " " << e.buffer_access_pj_per_bit << " " << e.global_buffer_access_pj_per_bit << " "
     << e.noc_hop_pj_per_flit << " " << e.command_issue_pj << " " << e.leakage_pj_per_tile_cycle
     << "\n";
   return s.str();

@@ -1,0 +1,202 @@
+// Throughput of the backend's schedules on example networks, against an analytical lower
+// bound, and the backend's compile time. Each network is compiled twice (sequential,
+// pipelined), simulated over a batch by the imcsim binary (one process per simulation) and
+// checked bit for bit against the naive evaluator.
+// Prints one JSON object per line: {"bench", "metric", "value", "unit"}. Not a test: no time
+// is asserted.
+//
+// Lower bound (cycles for the batch): the crossbar work of an MVM is the cycles its crossbar
+// is busy (docs/platform.md: buf(bits in) + planes x steps x (read + ADC) + accumulator
+// latency), summed over the MVMs one inference of a layer issues (counted in the sequential
+// program, one tile per layer) and multiplied by the batch. The bound is the larger of
+//   - the whole network's work over every crossbar of the chip, and
+//   - the bottleneck layer's work over the crossbars it can use: those of the tiles it can
+//     get, min(its output rows, tiles - other layers) tiles (the finest split is one output
+//     row per tile; every other layer keeps one tile).
+// It ignores issue slots, NoC transfers and pipeline fill, so it is optimistic.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "compiler/backend/backend.h"
+#include "hw/arch/load.h"
+#include "hw/isa/check.h"
+#include "tests/compiler/backend/sim_runner.h"
+#include "tests/compiler/common/naive_graph.h"
+#include "tests/compiler/common/random_graph.h"
+
+using namespace imc;
+using compiler::Schedule;
+using compiler::testing::GraphBuilder;
+using isa::DType;
+
+namespace {
+
+void emit(const std::string& bench, const std::string& metric, double value, const char* unit) {
+  std::printf("{\"bench\": \"%s\", \"metric\": \"%s\", \"value\": %.6g, \"unit\": \"%s\"}\n",
+              bench.c_str(), metric.c_str(), value, unit);
+  std::fflush(stdout);
+}
+
+int64_t ceil_div(int64_t a, int64_t b) {
+  return (a + b - 1) / b;
+}
+
+// Busy cycles of one MVM on its crossbar (docs/platform.md, "Cycles per command").
+int64_t mvm_cycles(const arch::TileParams& t, const isa::Command& c) {
+  const arch::CrossbarParams& x = t.crossbar;
+  const int64_t n = c.gather.elems * c.gather.kx * c.gather.ky;
+  const int bits = isa::bits_per_element(c.type);
+  const int64_t planes = (c.type == DType::kU8 || c.type == DType::kI8) ? 8 : 1;
+  const int64_t steps = (c.row + n - 1) / x.rows_per_step - c.row / x.rows_per_step + 1;
+  const int64_t adc = x.readout == arch::Readout::kAdc
+                          ? ceil_div(c.cols, x.adc.count) * x.adc.conversion_cycles
+                          : 0;
+  const arch::BufferParams& b = c.src.space == isa::Space::kIbuf ? t.input_buffer : t.output_buffer;
+  const int64_t buf = b.access_cycles - 1 + ceil_div(n * bits, b.width_bits);
+  return buf + planes * steps * (x.read_cycles + adc) + t.accumulate_cycles;
+}
+
+// Crossbar work of one inference of one tile's queue (the batch LOOP counts once).
+int64_t work_per_inference(const arch::TileParams& t, const isa::TileProgram& tp) {
+  std::vector<int64_t> mult{1};
+  int64_t w = 0;
+  for (const isa::Command& c : tp.commands) {
+    if (c.op == isa::Opcode::kLoop)
+      mult.push_back(mult.back() * (c.count == isa::kBatch ? 1 : c.count));
+    else if (c.op == isa::Opcode::kEndLoop)
+      mult.pop_back();
+    else if (c.op == isa::Opcode::kMvm)
+      w += mult.back() * mvm_cycles(t, c);
+  }
+  return w;
+}
+
+struct Net {
+  std::string name;
+  GraphBuilder b;
+};
+
+// u8 1x28x28 -> conv3x3(16)+pool -> conv3x3(32)+pool -> dense 10.
+Net cnn() {
+  Net n{"cnn_28x28", GraphBuilder(21)};
+  GraphBuilder& b = n.b;
+  int x = b.input(DType::kU8, 28, 28, 1);
+  x = b.conv(x, {16, 3, 1, 1, DType::kB1});
+  x = b.pool(x, 2, 2);
+  x = b.conv(x, {32, 3, 1, 1, DType::kB1});
+  x = b.pool(x, 2, 2);
+  b.output(b.conv(x, {10, 7, 1, 0, DType::kI32}));
+  return n;
+}
+
+// The five-layer CNN of backend_sim_test (u8 12x12).
+Net cnn5() {
+  Net n{"cnn5_12x12", GraphBuilder(10)};
+  GraphBuilder& b = n.b;
+  int x = b.input(DType::kU8, 12, 12, 1);
+  for (int i = 0; i < 4; ++i) x = b.conv(x, {16, 3, 1, 1, DType::kB1});
+  b.output(b.conv(x, {10, 12, 1, 0, DType::kI32}));
+  return n;
+}
+
+// u8 784 -> 256 -> 256 -> 10.
+Net mlp() {
+  Net n{"mlp_784_256_256_10", GraphBuilder(22)};
+  GraphBuilder& b = n.b;
+  int x = b.input(DType::kU8, 1, 1, 784);
+  x = b.dense(x, 256, DType::kB1);
+  x = b.dense(x, 256, DType::kB1);
+  b.output(b.dense(x, 10, DType::kI32));
+  return n;
+}
+
+bool run_schedule(const std::string& bench, const compiler::Graph& g, const arch::ChipParams& chip,
+                  const std::string& arch, Schedule s, int batch, const compiler::Tensor& x,
+                  const std::vector<int32_t>& want, int64_t& cycles, isa::Program& prog) {
+  compiler::BackendOptions o;
+  o.schedule = s;
+  prog = compiler::compile_graph(g, chip, o);
+  isa::check_program(prog, chip);
+  const test::SimRun r = test::simulate(prog, arch, batch, x.values);
+  if (r.status != 0) {
+    std::fprintf(stderr, "%s: imcsim failed (%d): %s\n", bench.c_str(), r.status, r.err.c_str());
+    return false;
+  }
+  cycles = r.cycles;
+  return r.output == want;
+}
+
+void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int batch) {
+  const compiler::Graph& g = n.b.graph();
+  const compiler::Tensor x = n.b.random_input(batch);
+  const std::vector<int32_t> want = compiler::testing::naive_run(g, x)[0].values;
+  int64_t seq = 0, pipe = 0;
+  isa::Program seq_prog, pipe_prog;
+  const bool ok_seq =
+      run_schedule(n.name, g, chip, arch, Schedule::kSequential, batch, x, want, seq, seq_prog);
+  const bool ok_pipe =
+      run_schedule(n.name, g, chip, arch, Schedule::kPipelined, batch, x, want, pipe, pipe_prog);
+  emit(n.name, "bit_exact", ok_seq && ok_pipe ? 1 : 0, "bool");
+  // The sequential program has one tile per layer, in layer order.
+  const int64_t xbars = chip.tile.crossbars, tiles = chip.tiles();
+  const int64_t layers = static_cast<int64_t>(g.layers.size());
+  int64_t total = 0, bottleneck = 0;
+  for (size_t i = 0; i < g.layers.size(); ++i) {
+    const int64_t w = work_per_inference(chip.tile, seq_prog.tiles[i]) * batch;
+    total += w;
+    const int64_t usable = xbars * std::max<int64_t>(1, std::min(g.values[g.layers[i].output()].h,
+                                                                 tiles - layers + 1));
+    bottleneck = std::max(bottleneck, ceil_div(w, usable));
+  }
+  const int64_t bound = std::max(ceil_div(total, xbars * tiles), bottleneck);
+  int64_t pipe_tiles = static_cast<int64_t>(pipe_prog.tiles.size());
+  emit(n.name, "batch", batch, "inferences");
+  emit(n.name, "sequential_cycles", static_cast<double>(seq), "cycles");
+  emit(n.name, "pipelined_cycles", static_cast<double>(pipe), "cycles");
+  emit(n.name, "pipelined_tiles", static_cast<double>(pipe_tiles), "tiles");
+  emit(n.name, "lower_bound_cycles", static_cast<double>(bound), "cycles");
+  emit(n.name, "sequential_over_pipelined", double(seq) / double(pipe), "ratio");
+  emit(n.name, "pipelined_over_lower_bound", double(pipe) / double(bound), "ratio");
+}
+
+// About 1M binary weights: b1 512 -> 4 x dense 512 (each 512x512, one tile) -> 10.
+void bench_compile_time(const arch::ChipParams& chip) {
+  GraphBuilder b(23);
+  int x = b.input(DType::kB1, 1, 1, 512);
+  for (int i = 0; i < 4; ++i) x = b.dense(x, 512, DType::kB1);
+  b.output(b.dense(x, 10, DType::kI32));
+  const compiler::Graph& g = b.graph();
+  int64_t weights = 0;
+  for (const compiler::Layer& l : g.layers) weights += static_cast<int64_t>(l.mat.weights.size());
+  compiler::BackendOptions o;
+  const int reps = 5;
+  double best = 1e30;
+  for (int r = 0; r < reps; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const isa::Program p = compiler::compile_graph(g, chip, o);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    best = std::min(best, s);
+    if (p.tiles.empty()) std::abort();
+  }
+  emit("compile_1m_weights", "weights", static_cast<double>(weights), "weights");
+  emit("compile_1m_weights", "compile_graph_seconds", best, "s");
+  emit("compile_1m_weights", "compile_over_1s", best / 1.0, "ratio");
+}
+
+}  // namespace
+
+// bench_schedule [ARCH] [BATCH]; ARCH relative to the repository root.
+int main(int argc, char** argv) {
+  const std::string arch = argc > 1 ? argv[1] : "configs/tile8x8.yaml";
+  const int batch = argc > 2 ? std::atoi(argv[2]) : 16;
+  const arch::ChipParams chip = arch::load_chip(std::string(IMCSIM_SOURCE_DIR) + "/" + arch, {});
+  bench_net(cnn(), chip, arch, batch);
+  bench_net(cnn5(), chip, arch, batch);
+  bench_net(mlp(), chip, arch, batch);
+  bench_compile_time(chip);
+  return 0;
+}

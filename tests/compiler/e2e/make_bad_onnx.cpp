@@ -1,0 +1,150 @@
+// Writes the malformed and unsupported ONNX models of tests/bad_inputs/onnx/ (run once by
+// hand, the outputs are checked in): make_bad_onnx tests/bad_inputs/onnx
+// Each is a small NetBuilder network with one thing wrong; expect.tsv there says what imcc
+// must answer.
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "tests/compiler/model_builder.h"
+
+using imc::compiler::testing::NetBuilder;
+using imc::compiler::testing::WeightKind;
+
+namespace {
+
+std::string dir;
+
+void save(const onnx::ModelProto& m, const std::string& name) {
+  std::ofstream out(dir + "/" + name, std::ios::binary);
+  if (!out || !m.SerializeToOstream(&out)) throw std::runtime_error("cannot write " + name);
+}
+
+void add_ints(onnx::NodeProto& n, const std::string& name, std::initializer_list<int64_t> v) {
+  auto* a = n.add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::INTS);
+  for (int64_t x : v) a->add_ints(x);
+}
+
+// A fine MLP: the starting point of the one-change files.
+NetBuilder mlp() {
+  NetBuilder b("BIPOLAR", {1, 64}, 1);
+  b.gemm(32);
+  b.bn_sign();
+  return b;
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  if (argc != 2) {
+    std::cerr << "usage: make_bad_onnx DIR\n";
+    return 2;
+  }
+  dir = argv[1];
+  std::ofstream(dir + "/not_protobuf.onnx") << "this is not an ONNX model \xff\xff\xff\n";
+  {
+    NetBuilder b = mlp();
+    b.gemm(10);
+    b.output();
+    std::string bytes = b.build().SerializeAsString();
+    std::ofstream(dir + "/truncated.onnx", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  }
+  {
+    onnx::ModelProto m;
+    m.set_ir_version(8);
+    m.add_opset_import()->set_version(13);
+    m.mutable_graph()->set_name("empty");
+    save(m, "empty_graph.onnx");
+  }
+  {
+    NetBuilder b = mlp();
+    b.gemm(10);
+    onnx::ModelProto m = b.build();
+    auto* n = m.mutable_graph()->add_node();
+    n->set_op_type("Softmax");
+    n->set_name("softmax0");
+    n->add_input(b.current());
+    n->add_output("probs");
+    auto* o = m.mutable_graph()->add_output();
+    o->set_name("probs");
+    save(m, "unsupported_softmax.onnx");
+  }
+  {
+    NetBuilder b = mlp();
+    b.gemm(10);
+    b.output();
+    onnx::ModelProto m = b.build();
+    m.mutable_graph()->mutable_node(2)->set_op_type("Relu");  // sign0 -> Relu
+    save(m, "relu_activation.onnx");
+  }
+  {
+    NetBuilder b("UINT8", {1, 1, 8, 8}, 2);
+    b.conv(8, 3, 1, 1);
+    b.bn_sign();
+    b.conv(8, 3, 1, 1);
+    auto* a = b.last_node().add_attribute();
+    a->set_name("group");
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(2);
+    b.bn_sign();
+    b.flatten();
+    b.gemm(10);
+    b.output();
+    save(b.build(), "group_conv.onnx");
+  }
+  {
+    NetBuilder b("UINT8", {1, 1, 8, 8}, 3);
+    b.conv(8, 3, 1, 1);
+    add_ints(b.last_node(), "dilations", {2, 2});
+    b.bn_sign();
+    b.flatten();
+    b.gemm(10);
+    b.output();
+    save(b.build(), "dilated_conv.onnx");
+  }
+  {
+    NetBuilder b = mlp();
+    b.gemm(10);
+    b.output();
+    onnx::ModelProto m = b.build();
+    for (auto& t : *m.mutable_graph()->mutable_initializer())
+      if (t.name() == "gemm1.W") t.set_float_data(7, 0.5f);
+    save(m, "weights_not_pm1.onnx");
+  }
+  {
+    NetBuilder b = mlp();
+    b.gemm(16);
+    b.bn();  // no Sign after it: real-valued activations into the next matmul
+    b.gemm(10);
+    b.output();
+    save(b.build(), "bn_without_binarizer.onnx");
+  }
+  {
+    NetBuilder b("BIPOLAR", {1, 16}, 4);  // one layer per tile: 65 layers, 64 tiles
+    for (int i = 0; i < 64; ++i) {
+      b.gemm(16);
+      b.bn_sign();
+    }
+    b.gemm(10);
+    b.output();
+    save(b.build(), "too_many_layers_for_chip.onnx");
+  }
+  {
+    NetBuilder b("", {1, 64}, 5);
+    b.gemm(10);
+    b.output();
+    save(b.build(), "no_input_type.onnx");
+  }
+  {
+    NetBuilder b("UINT8", {1, 3, 8, 8}, 6);
+    b.conv(8, 3, 1, 1);
+    b.bn_sign();
+    b.flatten();
+    b.gemm(10);
+    b.output();
+    save(b.build(), "rgb_image_input.onnx");
+  }
+  return 0;
+}

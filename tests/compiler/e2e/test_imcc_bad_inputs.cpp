@@ -1,0 +1,85 @@
+// The bad-ONNX corpus (tests/bad_inputs/onnx/): imcc must refuse every file there with exit
+// status 2 and one line naming the file (and, for unsupported ops, the node), and must not
+// write the output. expect.tsv lists each file, its status and the substrings to print.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "run_tool.h"
+
+namespace imc::test {
+namespace {
+
+struct Case {
+  std::string file;
+  int status = 0;
+  std::vector<std::string> needles;
+};
+
+std::vector<Case> load_cases() {
+  std::vector<Case> cases;
+  std::ifstream in(std::string(IMCSIM_SOURCE_DIR) + "/tests/bad_inputs/onnx/expect.tsv");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> cols;
+    std::stringstream s(line);
+    std::string col;
+    while (std::getline(s, col, '\t')) cols.push_back(col);
+    if (cols.size() < 2) continue;
+    cases.push_back({cols[0], std::stoi(cols[1]), {cols.begin() + 2, cols.end()}});
+  }
+  return cases;
+}
+
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.file;
+}
+
+class ImccBadOnnx : public ::testing::TestWithParam<Case> {};
+
+TEST_P(ImccBadOnnx, RefusedWithOneLineNamingTheFileAndNoOutput) {
+  const Case& c = GetParam();
+  const std::string path = "tests/bad_inputs/onnx/" + c.file;
+  const std::string out = temp_dir() + "/out.cmd";
+  const ToolRun r =
+      run_tool(IMCC_BINARY, "--arch configs/tile8x8.yaml --model " + path + " -o " + out);
+  EXPECT_EQ(r.status, c.status) << r.err;
+  EXPECT_EQ(r.out, "");
+  ASSERT_FALSE(r.err.empty());
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "more than one line:\n" << r.err;
+  EXPECT_EQ(r.err.rfind("imcc: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find(path), std::string::npos) << "no " << path << " in:\n" << r.err;
+  for (const std::string& needle : c.needles)
+    EXPECT_NE(r.err.find(needle), std::string::npos) << "expected '" << needle << "' in:\n"
+                                                     << r.err;
+  EXPECT_FALSE(std::ifstream(out).good()) << out << " was written";
+  std::system(("rm -rf '" + out.substr(0, out.rfind('/')) + "'").c_str());
+}
+
+TEST(ImccBadOnnxCorpus, HasAtLeastEightFilesAndEveryFileIsListed) {
+  std::set<std::string> listed;
+  for (const Case& c : load_cases()) listed.insert(c.file);
+  EXPECT_GE(listed.size(), 8u);
+  const std::filesystem::path dir = std::string(IMCSIM_SOURCE_DIR) + "/tests/bad_inputs/onnx";
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".onnx") {
+      EXPECT_TRUE(listed.count(e.path().filename().string())) << e.path() << " not in expect.tsv";
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, ImccBadOnnx, ::testing::ValuesIn(load_cases()),
+                         [](const ::testing::TestParamInfo<Case>& info) {
+                           std::string n = info.param.file.substr(0, info.param.file.find('.'));
+                           for (char& ch : n)
+                             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           return n;
+                         });
+
+}  // namespace
+}  // namespace imc::test
