@@ -133,11 +133,17 @@ int sc_main(int argc, char* argv[]) {
   char tmpl[] = "/tmp/imcsim-bench-XXXXXX";
   const std::string dir = mkdtemp(tmpl) ? tmpl : "/tmp";
   const std::string rtl_set = "--set tile.thresholder.impl=rtl";
-  const int loops = 40;
-  const double tlm0 = imcsim_seconds(dir, 1, ""), tlm = imcsim_seconds(dir, loops, "");
-  const double rtl0 = imcsim_seconds(dir, 1, rtl_set), rtl = imcsim_seconds(dir, loops, rtl_set);
-  const double per_tlm = std::max(1e-9, (tlm - tlm0) / (loops - 1));
-  const double per_rtl = (rtl - rtl0) / (loops - 1);
+  // The TLM run needs many more iterations than the RTL run to rise above process startup.
+  const int tlm_loops = 40000, rtl_loops = 40;
+  const double tlm0 = imcsim_seconds(dir, 1, ""), tlm = imcsim_seconds(dir, tlm_loops, "");
+  const double rtl0 = imcsim_seconds(dir, 1, rtl_set),
+               rtl = imcsim_seconds(dir, rtl_loops, rtl_set);
+  const double per_tlm = (tlm - tlm0) / (tlm_loops - 1);
+  const double per_rtl = (rtl - rtl0) / (rtl_loops - 1);
+  if (per_tlm <= 0 || per_rtl <= 0) {
+    std::fprintf(stderr, "bench_cosim: whole runs too short to measure on this machine\n");
+    return 1;
+  }
   emit("cosim_imcsim_thresh", "tlm_seconds_per_iteration", per_tlm, "s");
   emit("cosim_imcsim_thresh", "rtl_seconds_per_iteration", per_rtl, "s");
   emit("cosim_imcsim_thresh", "tlm_over_rtl_speed", per_rtl / per_tlm, "x");

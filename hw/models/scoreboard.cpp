@@ -28,7 +28,7 @@ void Scoreboard::commit(int unit, int64_t start, int64_t unit_until, int64_t end
     if (reads & (1u << s)) read_done_[s] = std::max(read_done_[s], end);
     if (writes & (1u << s)) write_done_[s] = std::max(write_done_[s], end);
   }
-  if (end > start) open_.emplace_back(start, end);
+  add_busy(start, end);
 }
 
 int64_t Scoreboard::all_done() const {
@@ -38,26 +38,30 @@ int64_t Scoreboard::all_done() const {
   return t;
 }
 
+void Scoreboard::add_busy(int64_t start, int64_t end) {
+  if (end <= start) return;
+  auto it = open_.upper_bound(start);
+  if (it != open_.begin()) {
+    auto prev = std::prev(it);
+    if (prev->second >= start) {  // overlaps or touches the interval before: merge
+      start = prev->first;
+      end = std::max(end, prev->second);
+      it = open_.erase(prev);
+    }
+  }
+  while (it != open_.end() && it->first <= end) {
+    end = std::max(end, it->second);
+    it = open_.erase(it);
+  }
+  open_.emplace(start, end);
+}
+
 void Scoreboard::settle(int64_t issue) {
-  // Everything before `issue` is final: count the union of that part, keep the rest open.
-  if (open_.empty()) return;
-  auto& before = scratch_before_;
-  auto& after = scratch_after_;
-  before.clear();
-  after.clear();
-  for (const auto& [s, e] : open_) {
-    if (s < issue) before.emplace_back(s, std::min(e, issue));
-    if (e > issue) after.emplace_back(std::max(s, issue), e);
+  // Intervals that ended by `issue` can no longer grow: count them and let them go.
+  while (!open_.empty() && open_.begin()->second <= issue) {
+    busy_ += open_.begin()->second - open_.begin()->first;
+    open_.erase(open_.begin());
   }
-  if (before.empty()) return;
-  std::sort(before.begin(), before.end());
-  int64_t covered_to = before.front().first;
-  for (const auto& [s, e] : before) {
-    const int64_t lo = std::max(s, covered_to);
-    if (e > lo) busy_ += e - lo;
-    covered_to = std::max(covered_to, e);
-  }
-  open_.swap(after);
 }
 
 }  // namespace imc::models

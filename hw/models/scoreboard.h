@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -32,8 +33,8 @@ class Scoreboard {
   int64_t unit_free(int unit) const { return unit_free_[unit]; }
   int64_t all_done() const;  // every unit idle and every effect complete
 
-  // Busy time: cycles in which at least one unit works. `settle(t)` must be called with
-  // non-decreasing issue times; work recorded later never starts before the last settle.
+  // Busy time: cycles in which at least one unit works. `settle(t)` counts what ended by t;
+  // call it with non-decreasing issue times.
   void settle(int64_t issue);
   int64_t busy_cycles() const { return busy_; }
   void finish() { settle(INT64_MAX / 4); }
@@ -42,8 +43,11 @@ class Scoreboard {
   std::vector<int64_t> unit_free_;
   std::array<int64_t, static_cast<int>(Store::kCount)> write_done_{};
   std::array<int64_t, static_cast<int>(Store::kCount)> read_done_{};
-  std::vector<std::pair<int64_t, int64_t>> open_;  // busy intervals not yet counted
-  std::vector<std::pair<int64_t, int64_t>> scratch_before_, scratch_after_;
+  void add_busy(int64_t start, int64_t end);
+
+  // Busy time not yet counted, as disjoint intervals start -> end. Back-to-back work on a
+  // unit merges into one interval, so this stays small even when a unit falls far behind.
+  std::map<int64_t, int64_t> open_;
   int64_t busy_ = 0;
 };
 

@@ -41,5 +41,19 @@ TEST(Scoreboard, BusyCyclesCountTheUnionOfOverlappingWork) {
   EXPECT_EQ(s.all_done(), 25);
 }
 
+TEST(Scoreboard, AUnitFarBehindItsIssueCountsEachCycleOnce) {
+  // One command issued per cycle, each 19 cycles of thresholder work: the unit falls ever
+  // further behind; its back-to-back work is one busy stretch of 1000 x 19 cycles.
+  Scoreboard s(1);
+  for (int64_t i = 0; i < 1000; ++i) {
+    const int64_t start = s.earliest_start(0, i, 0, 0);
+    s.commit(0, start, start + 19, start + 19, 0, 0);
+    s.settle(i + 1);
+  }
+  s.finish();
+  EXPECT_EQ(s.busy_cycles(), 19000);
+  EXPECT_EQ(s.all_done(), 19000);
+}
+
 }  // namespace
 }  // namespace imc::models
