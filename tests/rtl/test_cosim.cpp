@@ -23,13 +23,6 @@ namespace {
 
 using nlohmann::json;
 
-struct Scratch {
-  Scratch() : dir(temp_dir()) {}
-  ~Scratch() { std::system(("rm -rf '" + dir + "'").c_str()); }
-  std::string path(const std::string& name) const { return dir + "/" + name; }
-  std::string dir;
-};
-
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> v;
   std::istringstream in(text);

@@ -24,6 +24,16 @@ std::string temp_dir() {
   return pattern;
 }
 
+Scratch::~Scratch() {
+  std::system(("rm -rf '" + dir + "'").c_str());
+}
+
+std::string Scratch::file(const std::string& name, const std::string& text) const {
+  const std::string p = path(name);
+  std::ofstream(p) << text;
+  return p;
+}
+
 ToolRun run_tool(const std::string& binary, const std::string& args) {
   const std::string dir = temp_dir();
   const std::string cmd = "cd '" IMCSIM_SOURCE_DIR "' && '" + binary + "' " + args + " >'" + dir +

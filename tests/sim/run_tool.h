@@ -18,4 +18,15 @@ ToolRun run_tool(const std::string& binary, const std::string& args);
 std::string read_text(const std::string& path);
 std::string temp_dir();  // a fresh directory for one test's files
 
+// A temp_dir() removed when the test is done.
+struct Scratch {
+  Scratch() : dir(temp_dir()) {}
+  ~Scratch();
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  std::string path(const std::string& name) const { return dir + "/" + name; }
+  std::string file(const std::string& name, const std::string& text) const;  // writes it
+  std::string dir;
+};
+
 }  // namespace imc::test

@@ -16,18 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-struct Scratch {
-  Scratch() : dir(temp_dir()) {}
-  ~Scratch() { std::system(("rm -rf '" + dir + "'").c_str()); }
-  std::string file(const std::string& name, const std::string& text) const {
-    const std::string path = dir + "/" + name;
-    std::ofstream(path) << text;
-    return path;
-  }
-  std::string path(const std::string& name) const { return dir + "/" + name; }
-  std::string dir;
-};
-
 json run_stats(const Scratch& s, const std::string& program_text, const std::string& extra = "") {
   const std::string prog = s.file("p.cmd", program_text);
   const ToolRun r = run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml --prog " + prog +
