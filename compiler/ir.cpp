@@ -27,7 +27,14 @@ std::string dump(const Graph& g) {
         << " kernel " << m.kh << "x" << m.kw << " stride " << m.stride_h << "x" << m.stride_w
         << " pad " << m.pad_top << "," << m.pad_left << "," << m.pad_bottom << "," << m.pad_right;
       if (m.sum_shift) s << " shift " << m.sum_shift;
-      if (m.residual >= 0) s << " + " << m.residual_scale << " * " << value_text(g, m.residual);
+      if (m.residual >= 0 && m.residual_scales.empty())
+        s << " + " << m.residual_scale << " * " << value_text(g, m.residual);
+      if (m.residual >= 0 && !m.residual_scales.empty()) {
+        s << " + [";
+        for (size_t j = 0; j < m.residual_scales.size(); ++j)
+          s << (j ? " " : "") << m.residual_scales[j];
+        s << "] * " << value_text(g, m.residual);
+      }
       s << "\n";
       for (size_t j = 0; j < m.thresholds.size(); ++j) {
         const Threshold& t = m.thresholds[j];

@@ -30,7 +30,8 @@ struct Threshold {
 };
 
 // out = requantize(((conv(in, W) << sum_shift) + residual_scale * residual)), where conv is a
-// convolution with zero padding (a dense layer is a 1x1 convolution over a 1x1 map).
+// convolution with zero padding (a dense layer is a 1x1 convolution over a 1x1 map) and the
+// residual scale is per output channel when residual_scales is set.
 struct MatLayer {
   std::string name;  // the ONNX node(s) it came from, for messages and dumps
   int input = -1;    // Value ids
@@ -45,6 +46,12 @@ struct MatLayer {
   int residual = -1;  // Value id added into the sums before requantization, or -1
   int residual_scale = 1;
   std::vector<Threshold> thresholds;  // one per output channel; empty when output is i32
+  // One residual scale per output channel (BatchNorm sigma/gamma differing between channels);
+  // empty: residual_scale for every channel.
+  std::vector<int> residual_scales;
+  int residual_scale_of(int64_t channel) const {
+    return residual_scales.empty() ? residual_scale : residual_scales[channel];
+  }
 };
 
 // out[y][x][c] = max over the window of in (padding never wins).

@@ -49,6 +49,8 @@ void check_mat(const Graph& g, const MatLayer& m) {
     if (r.h != out.h || r.w != out.w || r.c != out.c || !is_activation(r.type))
       fail(m.name,
            "residual " + map_text(r) + " must be an activation map shaped like " + map_text(out));
+    if (!m.residual_scales.empty() && static_cast<int64_t>(m.residual_scales.size()) != out.c)
+      fail(m.name, "needs one residual scale per output channel");
   }
 }
 
@@ -74,6 +76,23 @@ bool gb_layout_matches(const Value& v) {
   return v.c == 1 && isa::bits_per_element(v.type) >= 8;
 }
 
+// A multi-channel image input stays NCHW in its tiles (plan.h: planar): byte-sized elements,
+// read only by MatLayers as their input (one MVM per input channel gathers its plane).
+void check_planar_input(const Graph& g) {
+  const Value& in = g.values[g.input];
+  if (isa::bits_per_element(in.type) < 8)
+    throw BackendError("network input '" + in.name + "' " + map_text(in) +
+                       ": multi-channel image inputs must be u8 or i8 (NCHW in the global "
+                       "buffer); b1/t2 inputs must be vectors");
+  for (const Layer& l : g.layers) {
+    const bool as_input = l.input() == g.input;
+    if (as_input && l.kind != Layer::Kind::kMat)
+      fail(l.name(), "a multi-channel image input (NCHW) can only feed conv/dense layers");
+    if (l.kind == Layer::Kind::kMat && l.mat.residual == g.input)
+      fail(l.name(), "a multi-channel image input (NCHW) cannot be a residual");
+  }
+}
+
 }  // namespace
 
 void check_graph(Plan& p) {
@@ -87,10 +106,7 @@ void check_graph(Plan& p) {
       check_pool(g, l.pool);
   }
   const Value& in = g.values[g.input];
-  if (!gb_layout_matches(in))
-    throw BackendError("network input '" + in.name + "' " + map_text(in) +
-                       ": multi-channel image inputs (NCHW in the global buffer) are not "
-                       "supported yet; inputs must be vectors or single-channel u8/i8 images");
+  if (!gb_layout_matches(in)) check_planar_input(g);
   for (int o : g.outputs) {
     const Value& v = g.values[o];
     if (o == g.input) throw BackendError("network output '" + v.name + "' is the input itself");

@@ -86,11 +86,20 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
     } else {
       const isa::TensorDecl& x = p.program.inputs[0];
       const Value& v = p.value(edge.value);
-      const int64_t row = v.w * pixel_bytes(v);
       const Rows r = edge_rows(p, e, part);
-      out.push_back(load(addr(Space::kIbuf, edge.slot + r.lo * row),
-                         addr(Space::kGb, x.gb_addr + r.lo * row, {{0, x.stride}}),
-                         (r.hi - r.lo) * row));
+      if (planar(p, edge.value) && (r.lo > 0 || r.hi < v.h)) {
+        // NCHW planes: the rows of each channel's plane (one LOAD per channel).
+        const int64_t row = plane_bytes(v) / v.h, plane = plane_bytes(v);
+        for (int64_t c = 0; c < v.c; ++c)
+          out.push_back(load(addr(Space::kIbuf, edge.slot + c * plane + r.lo * row),
+                             addr(Space::kGb, x.gb_addr + c * plane + r.lo * row, {{0, x.stride}}),
+                             (r.hi - r.lo) * row));
+      } else {
+        const int64_t row = map_bytes(v) / v.h;
+        out.push_back(load(addr(Space::kIbuf, edge.slot + r.lo * row),
+                           addr(Space::kGb, x.gb_addr + r.lo * row, {{0, x.stride}}),
+                           (r.hi - r.lo) * row));
+      }
     }
   }
   if (l.kind == Layer::Kind::kMat)

@@ -6,8 +6,10 @@
 #include "compiler/backend/emit_compute.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 
 #include "compiler/backend/emit_util.h"
 
@@ -100,14 +102,20 @@ void emit_rect(const Run& ry, const Run& rx, int copies, const Body& body,
 struct Geometry {
   int64_t slot, pix, row;  // input map: ibuf address, bytes per pixel, bytes per row
   int64_t out_pix, out_row;
+  int64_t plane;  // NCHW input (planar): bytes per channel plane, pix/row of one plane; else 0
 };
 
 Geometry geometry(const Plan& p, size_t layer) {
   const Layer& l = p.g->layers[layer];
   const Value& in = p.value(l.input());
   const Value& out = p.value(l.output());
-  return {p.edges[p.layers[layer].in_edge].slot, pixel_bytes(in), in.w * pixel_bytes(in),
-          pixel_bytes(out), out.w * pixel_bytes(out)};
+  const int64_t slot = p.edges[p.layers[layer].in_edge].slot;
+  if (planar(p, l.input())) {
+    const int64_t e = isa::bits_per_element(in.type) / 8;
+    return {slot, e, in.w * e, pixel_bytes(out), out.w * pixel_bytes(out), plane_bytes(in)};
+  }
+  return {slot, pixel_bytes(in), in.w * pixel_bytes(in), pixel_bytes(out), out.w * pixel_bytes(out),
+          0};
 }
 
 uint32_t segment_mask(const RowBlock& b, uint64_t vy, uint64_t vx) {
@@ -141,8 +149,10 @@ void mat_body(const Plan& p, size_t layer, const Run& ry, const Run& rx, const A
       x.row = reg.row;
       x.col = reg.col;
       x.cols = mp.col_blocks[c].n;
-      const int64_t base = g.slot + (iy + b.ky0) * g.row + (ix + b.kx0) * g.pix +
-                           int64_t{b.c0} * isa::bits_per_element(in.type) / 8;
+      // Channel-last: channel c0's byte in the pixel; NCHW planes: channel c0's plane.
+      const int64_t channel =
+          g.plane ? b.c0 * g.plane : int64_t{b.c0} * isa::bits_per_element(in.type) / 8;
+      const int64_t base = g.slot + (iy + b.ky0) * g.row + (ix + b.kx0) * g.pix + channel;
       x.src = addr(
           Space::kIbuf, base,
           {{at.d.dy, at.ystep * m.stride_h * g.row}, {at.d.dx, at.xstep * m.stride_w * g.pix}});
@@ -158,6 +168,28 @@ void mat_body(const Plan& p, size_t layer, const Run& ry, const Run& rx, const A
   }
 }
 
+// The ACCADDs adding the residual of `n` positions: (count, scale) each, all reading from the
+// start of the residual pixel (a packed vector must start on a byte). One scale: one ACCADD of
+// every channel. Per-channel scales (one position): one ACCADD per run of equal scales, as
+// prefixes: the ACCADD of the run ending at channel e covers channels 0..e-1 with the scale
+// difference to the next run, so channel j gets the sum of the differences from its run on.
+std::vector<std::pair<int64_t, int>> residual_adds(const MatLayer& m, int64_t channels, int64_t n) {
+  if (m.residual_scales.empty()) return {{n * channels, m.residual_scale}};
+  std::vector<std::pair<int64_t, int>> adds;
+  for (int64_t c = 0; c < channels; ++c) {
+    const int s = m.residual_scales[c];
+    const int next = c + 1 < channels ? m.residual_scales[c + 1] : 0;
+    if (c + 1 < channels && next == s) continue;
+    const int64_t d = int64_t{s} - next;
+    if (d < INT32_MIN || d > INT32_MAX)
+      throw BackendError("layer '" + m.name + "': residual scales " + std::to_string(s) + " and " +
+                         std::to_string(next) + " of neighbouring channels differ " +
+                         "by more than an ACCADD scale (int32) holds");
+    if (d != 0) adds.push_back({c + 1, static_cast<int>(d)});
+  }
+  return adds;
+}
+
 // Residual add and requantization of `count` positions from `at` on, whose sums sit in
 // consecutive accumulator ranges: one ACCADD/THRESH for all of them when their pixels are
 // neighbours in memory with no padding bits, else one per position.
@@ -168,22 +200,25 @@ void mat_after(const Plan& p, size_t layer, const At& at, int64_t count, bool co
   const Geometry g = geometry(p, layer);
   const bool whole =
       contiguous && (o.c * isa::bits_per_element(o.type)) % 8 == 0 &&
-      (m.residual < 0 || (o.c * isa::bits_per_element(p.value(m.residual).type)) % 8 == 0);
+      (m.residual < 0 || ((o.c * isa::bits_per_element(p.value(m.residual).type)) % 8 == 0 &&
+                          m.residual_scales.empty()));
   const int64_t n = whole ? count : 1;
   for (int64_t k = 0; k < count; k += n) {
     const int64_t pos = at.oy * o.w + at.ox + (contiguous ? k : k * o.w);
     if (m.residual >= 0) {
       const Value& rv = p.value(m.residual);
       const int64_t rp = pixel_bytes(rv);
-      Command a;
-      a.op = isa::Opcode::kAccAdd;
-      a.dst = addr(Space::kAcc, k * o.c);
-      a.src = addr(Space::kIbuf, p.edges[p.layers[layer].residual_edge].slot + pos * rp,
-                   {{at.d.dy, at.ystep * o.w * rp}, {at.d.dx, at.xstep * rp}});
-      a.type = rv.type;
-      a.count = n * o.c;
-      a.scale = m.residual_scale;
-      out.push_back(a);
+      for (const auto& [channels, scale] : residual_adds(m, o.c, n)) {
+        Command a;
+        a.op = isa::Opcode::kAccAdd;
+        a.dst = addr(Space::kAcc, k * o.c);
+        a.src = addr(Space::kIbuf, p.edges[p.layers[layer].residual_edge].slot + pos * rp,
+                     {{at.d.dy, at.ystep * o.w * rp}, {at.d.dx, at.xstep * rp}});
+        a.type = rv.type;
+        a.count = channels;
+        a.scale = scale;
+        out.push_back(a);
+      }
     }
     Command t;
     t.op = isa::Opcode::kThresh;

@@ -1,7 +1,8 @@
 // Partition: each MatLayer's matrix (rows = kh*kw*in_c, cols = out_c) is cut into blocks that
 // fit one crossbar. Row blocks follow the gather structure, so one MVM feeds a whole block:
 // whole kernel rows when a kernel row fits, else runs of kernel columns, else channel slices
-// starting on byte boundaries. Partial sums of row blocks add up in the accumulator.
+// starting on byte boundaries. Partial sums of row blocks add up in the accumulator. A
+// multi-channel image input (NCHW planes) gets these blocks once per input channel.
 #include <algorithm>
 
 #include "compiler/backend/passes.h"
@@ -50,7 +51,18 @@ void partition(Plan& p) {
     if (l.kind != Layer::Kind::kMat) continue;
     MatPlan& mp = p.layers[i].mat;
     const Value& in = p.value(l.mat.input);
-    mp.row_blocks = row_blocks(l.mat, in, xb.rows);
+    if (planar(p, l.mat.input)) {
+      // NCHW planes: the blocks of a one-channel map, once per input channel (rows (c, ky, kx)).
+      Value plane = in;
+      plane.c = 1;
+      for (int c = 0; c < in.c; ++c)
+        for (RowBlock b : row_blocks(l.mat, plane, xb.rows)) {
+          b.c0 = c;
+          mp.row_blocks.push_back(b);
+        }
+    } else {
+      mp.row_blocks = row_blocks(l.mat, in, xb.rows);
+    }
     mp.col_blocks = col_blocks(static_cast<int>(p.value(l.mat.output).c), xb.cols);
     const bool ternary = std::count(l.mat.weights.begin(), l.mat.weights.end(), 0) > 0;
     mp.weight_type = ternary ? isa::DType::kT2 : isa::DType::kB1;

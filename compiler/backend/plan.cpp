@@ -21,6 +21,15 @@ std::string map_text(const Value& v) {
   return s.str();
 }
 
+bool planar(const Plan& p, int value) {
+  const Value& v = p.value(value);
+  return value == p.g->input && v.h * v.w > 1 && v.c > 1;
+}
+
+int64_t plane_bytes(const Value& v) {
+  return v.h * v.w * isa::bits_per_element(v.type) / 8;
+}
+
 Rows input_rows(const Plan& p, size_t layer, int64_t oy0, int64_t oy1) {
   const Layer& l = p.g->layers[layer];
   const int kh = l.kind == Layer::Kind::kMat ? l.mat.kh : l.pool.kh;

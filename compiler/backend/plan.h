@@ -96,6 +96,10 @@ Rows edge_rows(const Plan& p, int edge, const Part& c);
 int64_t pixel_bytes(const Value& v);
 int64_t map_bytes(const Value& v);
 std::string map_text(const Value& v);  // "32x32x64 b1"
+// A multi-channel image input (h*w > 1, c > 1): its tile keeps it as the global buffer does,
+// NCHW planes (plane c at c * plane_bytes), and its MatLayers gather one channel per MVM.
+bool planar(const Plan& p, int value);
+int64_t plane_bytes(const Value& v);  // h * w elements of one channel
 
 // Readable text of everything the plan holds so far (--dump-after).
 std::string dump_plan(const Plan& p);

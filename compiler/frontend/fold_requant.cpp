@@ -34,6 +34,14 @@ std::vector<double> bn_param(const Folder& f, const OpNode& n, size_t i, const s
   return k.data;
 }
 
+// One residual scale for the layer when every channel has the same, else one per channel.
+void set_residual_scales(MatLayer& m, const std::vector<int>& scales) {
+  m.residual_scale = scales.empty() ? 1 : scales[0];
+  m.residual_scales.clear();
+  if (std::any_of(scales.begin(), scales.end(), [&](int v) { return v != scales[0]; }))
+    m.residual_scales = scales;
+}
+
 }  // namespace
 
 void Folder::batch_norm(const OpNode& n) {
@@ -89,16 +97,14 @@ void Folder::binarize(const OpNode& n) {
     set_act(n.outputs[0], emit(n, std::move(s), isa::DType::kB1, th, n.outputs[0]));
     return;
   }
+  std::vector<int> scales;
   for (int64_t c = 0; c < s.c; ++c) {
     const auto r = residual_threshold(s.f[c], 0);
     if (!r) fail(n, "channel " + std::to_string(c) + " has BatchNorm scale 0 before a residual");
-    if (c > 0 && r->residual_scale != s.mat.residual_scale)
-      fail(n, "the residual scale differs between channels (" +
-                  std::to_string(s.mat.residual_scale) + " vs " +
-                  std::to_string(r->residual_scale) + "): the IR holds one per layer");
-    s.mat.residual_scale = r->residual_scale;
+    scales.push_back(r->residual_scale);
     th.push_back(r->threshold);
   }
+  set_residual_scales(s.mat, scales);
   s.mat.sum_shift = 1;
   set_act(n.outputs[0], emit(n, std::move(s), isa::DType::kB1, th, n.outputs[0]));
 }
@@ -121,6 +127,7 @@ void Folder::multi_threshold(const OpNode& n) {
                 " are neither binary (1, 2, -1) nor ternary (2, 1, -1)");
   if (ternary && s.residual >= 0) fail(n, "ternary residuals are not supported yet");
   std::vector<Threshold> th;
+  std::vector<int> scales;
   for (int64_t c = 0; c < s.c; ++c) {
     const double* row = &t.data[(t.dims[0] == 1 ? 0 : c) * steps];
     if (binary && s.residual < 0) {
@@ -128,15 +135,14 @@ void Folder::multi_threshold(const OpNode& n) {
     } else if (binary) {
       const auto r = residual_threshold(s.f[c], row[0]);
       if (!r) fail(n, "channel " + std::to_string(c) + " has scale 0 before a residual");
-      if (c > 0 && r->residual_scale != s.mat.residual_scale)
-        fail(n, "the residual scale differs between channels");
-      s.mat.residual_scale = r->residual_scale;
+      scales.push_back(r->residual_scale);
       s.mat.sum_shift = 1;
       th.push_back(r->threshold);
     } else {
       th.push_back(ternary_threshold(s.f[c], std::min(row[0], row[1]), std::max(row[0], row[1])));
     }
   }
+  if (!scales.empty()) set_residual_scales(s.mat, scales);
   const isa::DType type = binary ? isa::DType::kB1 : isa::DType::kT2;
   set_act(n.outputs[0], emit(n, std::move(s), type, th, n.outputs[0]));
 }

@@ -55,6 +55,9 @@ void check(const Graph& g, const MatLayer& m) {
     if (r.h != out.h || r.w != out.w || r.c != out.c)
       fail(m, "residual " + dims(r) + " does not match output " + dims(out));
   }
+  if (!m.residual_scales.empty() && static_cast<int64_t>(m.residual_scales.size()) != out.c)
+    fail(m, std::to_string(m.residual_scales.size()) + " residual scales for " +
+                std::to_string(out.c) + " output channels");
 }
 
 }  // namespace
@@ -127,8 +130,8 @@ std::vector<int32_t> MatKernel::run(const std::vector<int32_t>& input,
   const Threshold none;
   for (size_t i = 0; i < sums.size(); ++i) {
     int64_t acc = sums[i] * (int64_t{1} << m_.sum_shift);
-    if (residual) acc += int64_t{m_.residual_scale} * (*residual)[i];
     const size_t oc = i % static_cast<size_t>(out_.c);
+    if (residual) acc += int64_t{m_.residual_scale_of(static_cast<int64_t>(oc))} * (*residual)[i];
     out[i] = requantize(acc, m_.thresholds.empty() ? none : m_.thresholds[oc], out_.type);
   }
   return out;

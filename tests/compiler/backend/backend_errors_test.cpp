@@ -42,11 +42,21 @@ TEST(BackendErrors, InputMapLargerThanTheInputBuffer) {
             "layer 'layer0': input map 96x96x1 u8 needs 9216 B, tile input buffer holds 8192 B");
 }
 
-TEST(BackendErrors, MultiChannelImageInputIsRefused) {
+TEST(BackendErrors, MultiChannelBinaryImageInputIsRefused) {
+  GraphBuilder b(3);
+  int x = b.input(DType::kB1, 8, 8, 3);
+  b.output(b.conv(x, {4, 3, 1, 1, DType::kI32}));
+  EXPECT_NE(error_of(b).find("multi-channel image inputs must be u8 or i8"), std::string::npos)
+      << error_of(b);
+}
+
+TEST(BackendErrors, MultiChannelImageInputOnlyFeedsMatLayers) {
   GraphBuilder b(3);
   int x = b.input(DType::kU8, 8, 8, 3);
-  b.output(b.conv(x, {4, 3, 1, 1, DType::kI32}));
-  EXPECT_NE(error_of(b).find("multi-channel image inputs"), std::string::npos) << error_of(b);
+  x = b.pool(x, 2, 2);
+  b.output(b.conv(x, {1, 3, 1, 1, DType::kI32}));
+  EXPECT_EQ(error_of(b),
+            "layer 'pool0': a multi-channel image input (NCHW) can only feed conv/dense layers");
 }
 
 TEST(BackendErrors, FeatureMapOutputsNeedChwAndAreRefused) {

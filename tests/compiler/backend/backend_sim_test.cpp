@@ -14,8 +14,8 @@ namespace imc::test {
 namespace {
 
 using compiler::Schedule;
-using compiler::testing::evaluate;
 using compiler::testing::GraphBuilder;
+using compiler::testing::naive_run;
 using isa::DType;
 
 constexpr const char* kTile8x8 = "configs/tile8x8.yaml";
@@ -45,17 +45,10 @@ int64_t check(GraphBuilder& b, Schedule s, const Target& t = {}, int n = 3) {
   o.schedule = s;
   const isa::Program prog = compiler::compile_graph(g, chip, o);
   EXPECT_NO_THROW(isa::check_program(prog, chip));
-  const std::vector<int32_t> input = b.random_input(n).values;
-  const SimRun r = simulate(prog, t.arch, n, input, t.extra());
+  const compiler::Tensor input = b.random_input(n);  // ONNX layout (NCHW)
+  const SimRun r = simulate(prog, t.arch, n, input.values, t.extra());
   EXPECT_EQ(r.status, 0) << r.err;
-  const size_t per_in = input.size() / n;
-  std::vector<int32_t> want;
-  for (int i = 0; i < n; ++i) {
-    const std::vector<int32_t> x(input.begin() + i * per_in, input.begin() + (i + 1) * per_in);
-    const auto vals = evaluate(g, x);
-    want.insert(want.end(), vals[g.outputs[0]].begin(), vals[g.outputs[0]].end());
-  }
-  EXPECT_EQ(r.output, want);
+  EXPECT_EQ(r.output, naive_run(g, input)[0].values);
   return r.cycles;
 }
 
@@ -101,6 +94,39 @@ TEST_P(BothSchedules, Conv3x3PaddedThenStride2WithMaxPool) {
   check(b, GetParam());
 }
 
+// A multi-channel (RGB) u8 image: NCHW planes in the tile, one MVM per input channel.
+TEST_P(BothSchedules, RgbU8InputConv3x3Pad1) {
+  GraphBuilder b(31);
+  int x = b.input(DType::kU8, 8, 8, 3);
+  x = b.conv(x, {8, 3, 1, 1, DType::kB1});
+  b.output(b.conv(x, {1, 3, 1, 1, DType::kI32}));
+  check(b, GetParam());
+}
+
+TEST_P(BothSchedules, RgbU8InputConv3x3Stride2Pad1ThenPool) {
+  GraphBuilder b(32);
+  int x = b.input(DType::kU8, 12, 10, 3);
+  x = b.conv(x, {16, 3, 2, 1, DType::kB1});
+  x = b.pool(x, 2, 2);
+  b.output(b.conv(x, {1, 3, 1, 1, DType::kI32}));
+  check(b, GetParam());
+}
+
+TEST_P(BothSchedules, RgbU8InputRawSumsMapOutput) {
+  GraphBuilder b(33);
+  int x = b.input(DType::kU8, 9, 7, 3);
+  b.output(b.conv(x, {1, 3, 1, 1, DType::kI32}));
+  check(b, GetParam());
+}
+
+TEST_P(BothSchedules, FourChannelI8InputOnRram4x4SplitsRowsOver64x64) {
+  GraphBuilder b(34);
+  int x = b.input(DType::kI8, 8, 8, 4);
+  x = b.conv(x, {8, 5, 1, 2, DType::kB1});
+  b.output(b.conv(x, {1, 3, 2, 1, DType::kI32}));
+  check(b, GetParam(), rram_exact());
+}
+
 TEST_P(BothSchedules, Conv5x5Stride2Padding2) {
   GraphBuilder b(5);
   int x = b.input(DType::kU8, 13, 13, 1);
@@ -118,6 +144,30 @@ TEST_P(BothSchedules, ResidualAndPaddedMaxPool) {
   x = b.conv(x, {16, 3, 1, 1, DType::kB1, false, a, 3, 1});
   x = b.pool(x, 3, 2, 1);
   b.output(b.conv(x, {10, 5, 1, 0, DType::kI32}));
+  check(b, GetParam());
+}
+
+// Per-channel residual scales: one ACCADD per run of equal scales, runs not on byte bounds.
+TEST_P(BothSchedules, ResidualWithPerChannelScales) {
+  GraphBuilder b(7);
+  int x = b.input(DType::kU8, 8, 8, 1);
+  const int a = b.conv(x, {13, 3, 1, 1, DType::kB1});
+  x = b.conv(a, {13, 3, 1, 1, DType::kB1, false, a, 3, 1});
+  compiler::MatLayer& m = b.graph().layers.back().mat;
+  m.residual_scales = {3, 3, 5, -2, -2, -2, 0, 7, 7, 7, 7, 1, 3};
+  b.output(b.conv(x, {1, 3, 1, 1, DType::kI32}));
+  check(b, GetParam());
+}
+
+TEST_P(BothSchedules, DenseResidualWithPerChannelScales) {
+  GraphBuilder b(8);
+  int x = b.input(DType::kB1, 1, 1, 64);
+  const int a = b.dense(x, 20, DType::kB1);
+  x = b.dense(a, 20, DType::kB1);
+  x = b.mat(x, DType::kB1, 20, {}, false, a, 1, 1);
+  compiler::MatLayer& m = b.graph().layers.back().mat;
+  for (int c = 0; c < 20; ++c) m.residual_scales.push_back(1 + c / 3);
+  b.output(b.dense(x, 10, DType::kI32));
   check(b, GetParam());
 }
 
@@ -197,6 +247,28 @@ TEST(BackendSchedule, PipelinedSplitsTheBitSerialBottleneckOverTiles) {
   EXPECT_GT(pipe.tiles.size(), b.graph().layers.size());
   o.schedule = Schedule::kSequential;
   EXPECT_EQ(compiler::compile_graph(b.graph(), chip, o).tiles.size(), b.graph().layers.size());
+}
+
+// An RGB first layer split over tiles: each part LOADs its rows of every channel plane.
+TEST(BackendSchedule, PipelinedSplitsAnRgbFirstLayerOverTiles) {
+  GraphBuilder b(35);
+  int x = b.input(DType::kU8, 16, 16, 3);
+  x = b.conv(x, {16, 3, 1, 1, DType::kB1});
+  x = b.pool(x, 2, 2);
+  b.output(b.conv(x, {1, 3, 1, 1, DType::kI32}));
+  const arch::ChipParams chip =
+      arch::load_chip(std::string(IMCSIM_SOURCE_DIR) + "/" + kTile8x8, {});
+  std::ostringstream dump;
+  compiler::BackendOptions o;
+  o.dump_after = "place";
+  o.dump = &dump;
+  const isa::Program prog = compiler::compile_graph(b.graph(), chip, o);
+  EXPECT_NE(dump.str().find("mat layer0: 16x16x3 u8 -> 16x16x16 b1 on tiles 0 (rows 0.."),
+            std::string::npos)
+      << dump.str();
+  EXPECT_NE(dump.str().find("channels 2+1 (9 rows)"), std::string::npos) << dump.str();
+  EXPECT_GT(prog.tiles.size(), b.graph().layers.size());
+  check(b, Schedule::kPipelined);
 }
 
 }  // namespace

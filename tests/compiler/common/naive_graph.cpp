@@ -41,7 +41,10 @@ std::vector<int32_t> mat(const Graph& g, const MatLayer& m, const Values& vals) 
           }
         acc *= int64_t{1} << m.sum_shift;
         const int64_t at = (oy * out.w + ox) * out.c + o;
-        if (m.residual >= 0) acc += int64_t{m.residual_scale} * vals[m.residual][at];
+        if (m.residual >= 0) {
+          const int scale = m.residual_scales.empty() ? m.residual_scale : m.residual_scales[o];
+          acc += int64_t{scale} * vals[m.residual][at];
+        }
         y[at] = out.type == isa::DType::kI32 ? static_cast<int32_t>(acc)
                                              : requantize(acc, m.thresholds[o], out.type);
       }

@@ -137,14 +137,5 @@ int main(int argc, char* argv[]) {
     b.output();
     save(b.build(), "no_input_type.onnx");
   }
-  {
-    NetBuilder b("UINT8", {1, 3, 8, 8}, 6);
-    b.conv(8, 3, 1, 1);
-    b.bn_sign();
-    b.flatten();
-    b.gemm(10);
-    b.output();
-    save(b.build(), "rgb_image_input.onnx");
-  }
   return 0;
 }

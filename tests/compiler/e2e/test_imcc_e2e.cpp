@@ -106,6 +106,45 @@ std::vector<Net> networks() {
          b.flatten();
          b.gemm(10);
        }},
+      // RGB u8 image: NCHW planes in the first tile, one MVM per input channel.
+      {"rgb_u8_image_conv_pad1_then_stride2",
+       "UINT8",
+       {1, 3, 8, 8},
+       [](NetBuilder& b) {
+         b.conv(8, 3, 1, 1);
+         b.bn_sign();
+         b.conv(16, 3, 2, 1);
+         b.bn_sign();
+         b.flatten();
+         b.gemm(10);
+       }},
+      // No set_bn_ratio: sigma/gamma differs between channels, one residual scale each.
+      {"residual_block_per_channel_scales",
+       "BIPOLAR",
+       {1, 64},
+       [](NetBuilder& b) {
+         b.set_gamma(testing::GammaSign::kMixed);
+         b.gemm(64);
+         const std::string skip = b.bn_sign();
+         b.gemm(64);
+         b.bn();
+         b.residual_from(skip);
+         b.sign();
+         b.gemm(10);
+       }},
+      {"rgb_residual_around_convs_per_channel_scales",
+       "UINT8",
+       {1, 3, 8, 8},
+       [](NetBuilder& b) {
+         b.conv(13, 3, 1, 1);
+         const std::string skip = b.bn_sign();
+         b.conv(13, 3, 1, 1);
+         b.bn();
+         b.residual_from(skip);
+         b.sign();
+         b.flatten();
+         b.gemm(10);
+       }},
       {"multithreshold_binary",
        "BIPOLAR",
        {1, 128},

@@ -2,6 +2,8 @@
 // a Graph whose naive integer evaluation equals the ONNX oracle's evaluation in double.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "compiler/frontend/import.h"
 #include "tests/compiler/common/naive_graph.h"
 #include "tests/compiler/model_builder.h"
@@ -211,23 +213,61 @@ TEST(Fold, ResidualAddIsExact) {
   }
 }
 
-TEST(Fold, ResidualWithPerChannelScalesIsAnError) {
-  NetBuilder b("BIPOLAR", {1, 4}, 15);
-  b.matmul(4);
+// BatchNorm sigma/gamma differing between channels before a residual: one residual scale per
+// channel (MatLayer::residual_scales). Brute force: every input of a 6-wide binary MLP.
+TEST(Fold, ResidualWithPerChannelScalesIsExactOnEveryInput) {
+  for (uint64_t seed : {15, 16, 17, 18}) {
+    NetBuilder b("BIPOLAR", {1, 6}, seed);
+    b.set_gamma(seed % 2 ? GammaSign::kMixed : GammaSign::kPositive);
+    b.matmul(6);
+    const std::string r = b.bn_sign();
+    b.matmul(6);
+    b.bn();
+    b.residual_from(r);
+    b.sign();
+    b.output();
+    const onnx::ModelProto model = b.build();
+    const Graph g = import_onnx(model, "net", {});
+    Tensor x;
+    x.shape = {64, 6};
+    for (int v = 0; v < 64; ++v)
+      for (int i = 0; i < 6; ++i) x.values.push_back(v >> i & 1 ? 1 : -1);
+    EXPECT_EQ(testing::naive_run(g, x).at(0).values, testing::run_onnx(model, x).at(0).values)
+        << "seed " << seed;
+    const MatLayer& m = g.layers.at(1).mat;
+    ASSERT_EQ(m.residual_scales.size(), 6u) << "seed " << seed;
+    EXPECT_NE(std::count(m.residual_scales.begin(), m.residual_scales.end(), m.residual_scales[0]),
+              6)
+        << "seed " << seed;
+    EXPECT_NE(dump(g).find("+ ["), std::string::npos);
+  }
+}
+
+TEST(Fold, ConvResidualWithPerChannelScalesIsExact) {
+  NetBuilder b("BIPOLAR", {1, 5, 5, 5}, 19);
+  b.set_gamma(GammaSign::kMixed);
+  b.conv(12, 3, 1, 1);
   const std::string r = b.bn_sign();
-  b.matmul(4);
+  b.conv(12, 3, 1, 1);
   b.bn();
   b.residual_from(r);
   b.sign();
   b.output();
-  try {
-    import_onnx(b.build(), "net", {});
-    FAIL() << "no error";
-  } catch (const CompileError& e) {
-    EXPECT_NE(std::string(e.what()).find("node 'sign1' (Sign): the residual scale differs"),
-              std::string::npos)
-        << e.what();
-  }
+  const Graph g = expect_exact(b, "BIPOLAR", 200);
+  EXPECT_EQ(g.layers.at(1).mat.residual_scales.size(), 12u);
+}
+
+TEST(Fold, MultiThresholdResidualWithPerChannelScalesIsExact) {
+  NetBuilder b("BIPOLAR", {1, 16}, 20);
+  b.matmul(16);
+  const std::string r = b.bn_sign();
+  b.matmul(16);
+  b.bn();
+  b.residual_from(r);
+  b.multithreshold_binary();
+  b.output();
+  const Graph g = expect_exact(b, "BIPOLAR", 200);
+  EXPECT_EQ(g.layers.at(1).mat.residual_scales.size(), 16u);
 }
 
 TEST(Fold, RawOutputIsI32AndShapesGiven) {
