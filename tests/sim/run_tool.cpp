@@ -24,6 +24,22 @@ std::string temp_dir() {
   return pattern;
 }
 
+std::vector<BadInputCase> read_bad_input_cases(const std::string& kind) {
+  std::vector<BadInputCase> cases;
+  std::ifstream in(std::string(IMCSIM_SOURCE_DIR) + "/tests/bad_inputs/" + kind + "/expect.tsv");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> cols;
+    std::stringstream s(line);
+    std::string col;
+    while (std::getline(s, col, '\t')) cols.push_back(col);
+    if (cols.size() < 2) continue;
+    cases.push_back({kind, cols[0], std::stoi(cols[1]), {cols.begin() + 2, cols.end()}});
+  }
+  return cases;
+}
+
 Scratch::~Scratch() {
   std::system(("rm -rf '" + dir + "'").c_str());
 }

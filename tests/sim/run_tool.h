@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace imc::test {
 
@@ -17,6 +18,15 @@ struct ToolRun {
 ToolRun run_tool(const std::string& binary, const std::string& args);
 std::string read_text(const std::string& path);
 std::string temp_dir();  // a fresh directory for one test's files
+
+// One line of a bad-input corpus' expect.tsv: FILE<TAB>exit status<TAB>substrings...
+struct BadInputCase {
+  std::string kind;  // the corpus folder: tests/bad_inputs/<kind>/
+  std::string file;
+  int status = 0;
+  std::vector<std::string> needles;  // every one must appear in the message
+};
+std::vector<BadInputCase> read_bad_input_cases(const std::string& kind);
 
 // A temp_dir() removed when the test is done.
 struct Scratch {

@@ -13,26 +13,12 @@
 namespace imc::test {
 namespace {
 
-struct Case {
-  std::string kind, file;
-  int status;
-  std::vector<std::string> needles;
-};
+using Case = BadInputCase;
 
 std::vector<Case> load_cases() {
   std::vector<Case> cases;
   for (const char* kind : {"arch", "prog", "npy", "runtime"}) {
-    std::ifstream in(std::string(IMCSIM_SOURCE_DIR) + "/tests/bad_inputs/" + kind + "/expect.tsv");
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.empty() || line[0] == '#') continue;
-      std::vector<std::string> cols;
-      std::stringstream s(line);
-      std::string col;
-      while (std::getline(s, col, '\t')) cols.push_back(col);
-      if (cols.size() < 3) continue;
-      cases.push_back({kind, cols[0], std::stoi(cols[1]), {cols.begin() + 2, cols.end()}});
-    }
+    for (Case& c : read_bad_input_cases(kind)) cases.push_back(std::move(c));
   }
   return cases;
 }

@@ -15,26 +15,10 @@
 namespace imc::test {
 namespace {
 
-struct Case {
-  std::string file;
-  int status = 0;
-  std::vector<std::string> needles;
-};
+using Case = BadInputCase;
 
 std::vector<Case> load_cases() {
-  std::vector<Case> cases;
-  std::ifstream in(std::string(IMCSIM_SOURCE_DIR) + "/tests/bad_inputs/onnx/expect.tsv");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> cols;
-    std::stringstream s(line);
-    std::string col;
-    while (std::getline(s, col, '\t')) cols.push_back(col);
-    if (cols.size() < 2) continue;
-    cases.push_back({cols[0], std::stoi(cols[1]), {cols.begin() + 2, cols.end()}});
-  }
-  return cases;
+  return read_bad_input_cases("onnx");
 }
 
 void PrintTo(const Case& c, std::ostream* os) {
