@@ -1,4 +1,4 @@
-// The chip's physical address map as seen on the NoC (docs/isa.md, "Address map"):
+// The chip's physical address map as seen on the NoC (docs/platform.md, "Address map"):
 //   [0, gb capacity)                       global buffer
 //   kTileBase + t * kTileStride + ...      tile t: input buffer at 0, output buffer at
 //                                          kObufOffset, semaphore s at kSemOffset + 4 s
