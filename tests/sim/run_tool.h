@@ -2,6 +2,7 @@
 // and captures its exit status, stdout and stderr.
 #pragma once
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct BadInputCase {
   std::vector<std::string> needles;  // every one must appear in the message
 };
 std::vector<BadInputCase> read_bad_input_cases(const std::string& kind);
+// How GoogleTest names a case in its output.
+inline void PrintTo(const BadInputCase& c, std::ostream* os) {
+  *os << c.kind << "/" << c.file;
+}
 
 // A temp_dir() removed when the test is done.
 struct Scratch {

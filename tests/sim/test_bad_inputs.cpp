@@ -47,10 +47,6 @@ std::string without_sanitizer_notes(const std::string& err) {
   return kept;
 }
 
-void PrintTo(const Case& c, std::ostream* os) {
-  *os << c.kind << "/" << c.file;
-}
-
 class BadInput : public ::testing::TestWithParam<Case> {};
 
 TEST_P(BadInput, FailsCleanlyWithAUsefulMessage) {

@@ -21,10 +21,6 @@ std::vector<Case> load_cases() {
   return read_bad_input_cases("onnx");
 }
 
-void PrintTo(const Case& c, std::ostream* os) {
-  *os << c.file;
-}
-
 class ImccBadOnnx : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ImccBadOnnx, RefusedWithOneLineNamingTheFileAndNoOutput) {
