@@ -14,6 +14,10 @@
 //     get, min(its output rows, tiles - other layers) tiles (the finest split is one output
 //     row per tile; every other layer keeps one tile).
 // It ignores issue slots, NoC transfers and pipeline fill, so it is optimistic.
+// A second bound also counts the one link between the global buffer and its router: every
+// inference's input leaves the buffer through it, link_width bits a cycle (outputs come back
+// through the other direction), so the batch needs at least batch x max(input, output bytes
+// per inference) x 8 / link_width cycles whatever the schedule.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -153,6 +157,14 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
     bottleneck = std::max(bottleneck, ceil_div(w, usable));
   }
   const int64_t bound = std::max(ceil_div(total, xbars * tiles), bottleneck);
+  int64_t in_bytes = 0, out_bytes = 0;
+  for (const isa::TensorDecl& t : seq_prog.inputs)
+    in_bytes += isa::packed_bytes(t.type, g.values[g.input].elements());
+  for (size_t k = 0; k < g.outputs.size(); ++k)
+    out_bytes += isa::packed_bytes(seq_prog.outputs[k].type, g.values[g.outputs[k]].elements());
+  const int64_t gb_link =
+      ceil_div(batch * std::max(in_bytes, out_bytes) * 8, chip.noc.link_width_bits);
+  const int64_t noc_bound = std::max(bound, gb_link);
   int64_t pipe_tiles = static_cast<int64_t>(pipe_prog.tiles.size());
   emit(n.name, "batch", batch, "inferences");
   emit(n.name, "sequential_cycles", static_cast<double>(seq), "cycles");
@@ -161,6 +173,8 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
   emit(n.name, "lower_bound_cycles", static_cast<double>(bound), "cycles");
   emit(n.name, "sequential_over_pipelined", double(seq) / double(pipe), "ratio");
   emit(n.name, "pipelined_over_lower_bound", double(pipe) / double(bound), "ratio");
+  emit(n.name, "global_buffer_link_cycles", static_cast<double>(gb_link), "cycles");
+  emit(n.name, "pipelined_over_bound_with_gb_link", double(pipe) / double(noc_bound), "ratio");
 }
 
 // About 1M binary weights: b1 512 -> 4 x dense 512 (each 512x512, one tile) -> 10.

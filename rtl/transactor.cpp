@@ -3,8 +3,10 @@
 #include <cstdio>
 #include <utility>
 
+#include "rtl/accumulator_transactor.h"
 #include "rtl/thresholder_transactor.h"
 #include "rtl/vcd_merge.h"
+#include "rtl/xbar_column_transactor.h"
 
 namespace imc::rtl {
 
@@ -13,6 +15,12 @@ Session::Session(SessionOptions options) : options_(std::move(options)) {
   if (!options_.vcd_path.empty()) Verilated::traceEverOn(true);
   factory_.thresholder = [this](int tile, const arch::ChipParams& chip) {
     return make_thresholder(*this, tile, chip);
+  };
+  factory_.accumulator = [this](int, const std::string& name, const arch::ChipParams& chip) {
+    return make_accumulator(*this, name, chip);
+  };
+  factory_.xbar_column = [this](int, const std::string& name, const arch::ChipParams& chip) {
+    return make_xbar_column(*this, name, chip);
   };
 }
 

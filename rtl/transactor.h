@@ -52,6 +52,27 @@ class Session {
   std::vector<Part> parts_;
 };
 
+// Tests only: a pseudo-random out_ready (xorshift32, seeded) that is low on about
+// `permille`/1000 of the cycles, to exercise a block's back-pressure path.
+class Stalls {
+ public:
+  void set(int permille, uint32_t seed) {
+    permille_ = permille;
+    state_ = seed | 1u;
+  }
+  bool ready_now() {
+    if (permille_ <= 0) return true;
+    state_ ^= state_ << 13;
+    state_ ^= state_ >> 17;
+    state_ ^= state_ << 5;
+    return static_cast<int>(state_ % 1000) >= permille_;
+  }
+
+ private:
+  int permille_ = 0;
+  uint32_t state_ = 1;
+};
+
 // Clock, reset and waveform handling for one Verilated model.
 class PinTransactor : public sc_core::sc_module {
  public:

@@ -36,7 +36,9 @@ std::string rtl_vcd_path(const std::string& vcd_path) {
 }
 
 bool uses_rtl(const arch::ChipParams& chip) {
-  return chip.tile.thresholder_impl == arch::Impl::kRtl;
+  const arch::TileParams& t = chip.tile;
+  return t.thresholder_impl == arch::Impl::kRtl || t.accumulator_impl == arch::Impl::kRtl ||
+         t.crossbar_impl == arch::Impl::kRtl;
 }
 
 SimResult simulate(const SimOptions& o) {

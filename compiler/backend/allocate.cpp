@@ -41,12 +41,50 @@ int add_edge(Plan& p, int value, int consumer, int64_t& next_slot) {
   e.value = value;
   e.producer = value == p.g->input ? -1 : producer_of(*p.g, value);
   e.consumer = consumer;
-  e.slot = next_slot;
+  e.slot = e.work = next_slot;
   next_slot += map_bytes(p.value(value));
   p.edges.push_back(e);
   const int id = static_cast<int>(p.edges.size()) - 1;
   if (e.producer >= 0) p.layers[e.producer].out_edges.push_back(id);
   return id;
+}
+
+// Split matrices: one slot per contributor of a column group after the input maps, each
+// holding a part's int32 partial sums; contributors build them at obuf[0].
+void allocate_partials(Plan& p, size_t i, int64_t slot, int64_t ibuf, int64_t obuf) {
+  LayerPlan& lp = p.layers[i];
+  const Value& out = p.value(p.g->layers[i].output());
+  int64_t channels = 0;
+  for (const Group& g : lp.mat.groups)
+    if (g.row_groups > 1) channels = std::max(channels, g.channels());
+  if (channels == 0) return;
+  int64_t rows = 0;
+  for (const Part& q : lp.parts) rows = std::max(rows, q.oy1 - q.oy0);
+  lp.partial_slot = slot;
+  lp.partial_bytes = rows * out.w * channels * 4;
+  const int64_t end = slot + (lp.mat.max_row_groups() - 1) * lp.partial_bytes;
+  if (end > ibuf || lp.partial_bytes > obuf)
+    throw BackendError("layer '" + p.g->layers[i].name() + "': partial sums of " +
+                       std::to_string(rows) + " output rows need " +
+                       std::to_string(lp.partial_bytes) + " B per row group, beyond the " +
+                       std::to_string(ibuf) + " B input buffer after the input maps");
+}
+
+// Double buffering: a second copy of each input map after everything else, while the input
+// buffer has room (the input map first, it is the one every part reads).
+void allocate_work(Plan& p, size_t i, int64_t ibuf) {
+  LayerPlan& lp = p.layers[i];
+  int64_t end =
+      lp.partial_bytes > 0 ? lp.partial_slot + (lp.mat.max_row_groups() - 1) * lp.partial_bytes : 0;
+  for (int e : {lp.in_edge, lp.residual_edge})
+    if (e >= 0) end = std::max(end, p.edges[e].slot + map_bytes(p.value(p.edges[e].value)));
+  for (int e : {lp.in_edge, lp.residual_edge}) {
+    if (e < 0) continue;
+    const int64_t bytes = map_bytes(p.value(p.edges[e].value));
+    if (end + bytes > ibuf) break;
+    p.edges[e].work = end;
+    end += bytes;
+  }
 }
 
 void allocate_tile(Plan& p, size_t i) {
@@ -66,14 +104,8 @@ void allocate_tile(Plan& p, size_t i) {
   const Value& out = p.value(l.output());
   lp.out_addr = 0;
   if (map_bytes(out) > obuf) too_big(l.name(), "output", out, "output buffer", obuf);
-  if (l.kind == Layer::Kind::kMat) {
-    const int64_t limit = std::min(t.accumulator_entries, t.threshold_entries);
-    if (out.c > limit)
-      throw BackendError("layer '" + l.name() + "': " + std::to_string(out.c) +
-                         " output channels, a tile has " + std::to_string(t.accumulator_entries) +
-                         " accumulator and " + std::to_string(t.threshold_entries) +
-                         " threshold entries");
-  }
+  if (l.kind == Layer::Kind::kMat) allocate_partials(p, i, slot, ibuf, obuf);
+  if (p.schedule == Schedule::kPipelined) allocate_work(p, i, ibuf);
 }
 
 void allocate_tensors(Plan& p) {

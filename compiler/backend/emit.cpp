@@ -1,11 +1,14 @@
 // Emit: one command queue per tile. Setup programs the crossbars and thresholds and hands out
 // the initial credits; then, once per inference: wait for the input maps, compute, give the
 // input slots back, pass the output on (after a credit from each consumer), store network
-// outputs. The sequential schedule wraps this in the "previous inference done" token.
+// outputs. Contributors of a split matrix pass their partial sums to their owner instead.
+// The sequential schedule wraps this in the "previous inference done" token.
 #include <algorithm>
+#include <functional>
 
 #include "compiler/backend/emit_compute.h"
 #include "compiler/backend/emit_util.h"
+#include "compiler/backend/halo.h"
 #include "compiler/backend/passes.h"
 
 namespace imc::compiler {
@@ -30,8 +33,9 @@ Rows overlap(const Plan& p, int e, const Part& from, const Part& to) {
 // The parts of edge e's producer that send to consumer part `to` (and get its credits).
 std::vector<const Part*> senders(const Plan& p, int e, const Part& to) {
   std::vector<const Part*> s;
-  for (const Part& from : p.layers[p.edges[e].producer].parts)
-    if (!overlap(p, e, from, to).empty()) s.push_back(&from);
+  const size_t producer = static_cast<size_t>(p.edges[e].producer);
+  for (const Part& from : p.layers[producer].parts)
+    if (owns_output(p, producer, from) && !overlap(p, e, from, to).empty()) s.push_back(&from);
   return s;
 }
 
@@ -39,16 +43,33 @@ std::vector<const Part*> senders(const Plan& p, int e, const Part& to) {
 std::vector<const Part*> receivers(const Plan& p, int e, const Part& from) {
   std::vector<const Part*> r;
   for (const Part& to : p.layers[p.edges[e].consumer].parts)
-    if (!overlap(p, e, from, to).empty()) r.push_back(&to);
+    if (reads_edge(p, e, to) && !overlap(p, e, from, to).empty()) r.push_back(&to);
   return r;
+}
+
+// The other row groups of owner part `owner`'s column group, on its rows.
+std::vector<const Part*> contributors(const Plan& p, size_t i, const Part& owner) {
+  std::vector<const Part*> c;
+  const MatPlan& m = p.layers[i].mat;
+  for (const Part& q : p.layers[i].parts)
+    if (q.spatial == owner.spatial && !m.groups[q.group].owner() &&
+        m.groups[q.group].cg == m.groups[owner.group].cg)
+      c.push_back(&q);
+  return c;
+}
+
+bool adds_partials(const Plan& p, size_t i, const Part& part) {
+  return owns_output(p, i, part) && !p.layers[i].mat.groups.empty() &&
+         p.layers[i].mat.groups[part.group].row_groups > 1;
 }
 
 // Tiles that store network outputs, and those that load the network input.
 std::vector<int> sink_tiles(const Plan& p) {
   std::vector<int> t;
-  for (const LayerPlan& lp : p.layers)
-    if (lp.output_index >= 0)
-      for (const Part& q : lp.parts) t.push_back(q.tile);
+  for (size_t i = 0; i < p.layers.size(); ++i)
+    if (p.layers[i].output_index >= 0)
+      for (const Part& q : p.layers[i].parts)
+        if (owns_output(p, i, q)) t.push_back(q.tile);
   return t;
 }
 
@@ -58,21 +79,186 @@ void signal_sources(const Plan& p, std::vector<Command>& out) {
       for (const Part& q : src.parts) out.push_back(signal(q.tile, src.seq_sem));
 }
 
-// Credits for consumer part `part`'s input slots, to every producer part that fills them.
-void give_credits(const Plan& p, const LayerPlan& lp, const Part& part, std::vector<Command>& out) {
+// Credits for consumer part `part`'s input slots, to every producer part that fills them: of
+// the double-buffered slots (`buffered`, given back once copied) or of the others.
+void give_credits(const Plan& p, const LayerPlan& lp, const Part& part, bool buffered,
+                  std::vector<Command>& out) {
   for (int e : in_edges(lp)) {
     const Edge& edge = p.edges[e];
-    if (edge.producer < 0) continue;
+    if (!reads_edge(p, e, part) || (edge.work != edge.slot) != buffered) continue;
+    if (edge.producer < 0) {  // the input's rows other parts loaded and sent
+      for (const HaloRows& h : halo_from(p, e, part))
+        out.push_back(signal(h.part->tile, edge.halo_credit_sem));
+      continue;
+    }
     for (const Part* from : senders(p, e, part)) out.push_back(signal(from->tile, edge.credit_sem));
   }
 }
 
+void credit_contributors(const Plan& p, size_t i, const Part& part, std::vector<Command>& out) {
+  if (!adds_partials(p, i, part)) return;
+  for (const Part* c : contributors(p, i, part))
+    out.push_back(signal(c->tile, p.layers[i].partial_credit_sem));
+}
+
+// The initial credits go first: SIGNAL waits for everything issued before it, and the input
+// slots are free while the crossbars are still being programmed.
 void emit_setup(const Plan& p, size_t i, const Part& part, std::vector<Command>& out) {
   const LayerPlan& lp = p.layers[i];
-  for (const Region& r : lp.mat.regions) out.push_back(wxb(r.xb, r.row, r.col, r.data));
-  if (lp.mat.thresholds_data >= 0) out.push_back(wth(0, lp.mat.thresholds_data));
-  give_credits(p, lp, part, out);
-  if (lp.output_index >= 0) signal_sources(p, out);
+  give_credits(p, lp, part, true, out);
+  give_credits(p, lp, part, false, out);
+  credit_contributors(p, i, part, out);
+  if (lp.output_index >= 0 && owns_output(p, i, part)) signal_sources(p, out);
+  if (!lp.mat.groups.empty()) {
+    const Group& g = lp.mat.groups[part.group];
+    for (const Region& r : g.regions) out.push_back(wxb(r.xb, r.row, r.col, r.data));
+    if (g.thresholds_data >= 0) out.push_back(wth(0, g.thresholds_data));
+  }
+}
+
+// Moves rows r of map v, channels ch of each pixel, from obuf[base] to the same place at the
+// destination: one transfer when the part holds whole pixels, else one per pixel (a LOOP at
+// depth 1, inside the batch loop), the last one separate so that only it raises a semaphore.
+// `make(dst offset, src offset, bytes, pixel stride, last)` builds one transfer.
+void move_rows(const Value& v, Rows r, Channels ch, std::vector<Command>& out,
+               const std::function<Command(int64_t, int64_t, int64_t, int64_t, bool)>& make) {
+  const int64_t pix = pixel_bytes(v), row = v.w * pix;
+  if (ch.lo == 0 && ch.hi == v.c) {
+    out.push_back(make(r.lo * row, r.lo * row, (r.hi - r.lo) * row, 0, true));
+    return;
+  }
+  const int64_t off = ch.lo * isa::bits_per_element(v.type) / 8;
+  const int64_t bytes = isa::packed_bytes(v.type, ch.hi - ch.lo);
+  const int64_t first = r.lo * v.w, n = (r.hi - r.lo) * v.w;
+  if (n > 1) {
+    out.push_back(loop(n - 1));
+    out.push_back(make(first * pix + off, first * pix + off, bytes, pix, false));
+    out.push_back(end_loop());
+  }
+  const int64_t last = (first + n - 1) * pix + off;
+  out.push_back(make(last, last, bytes, 0, true));
+}
+
+// Byte ranges (offset, bytes) of rows r of edge e's map, from the map's start (of each channel
+// plane when the map is NCHW). The global buffer and the slot hold the map alike.
+std::vector<std::pair<int64_t, int64_t>> row_spans(const Plan& p, int e, Rows r) {
+  const Value& v = p.value(p.edges[e].value);
+  if (planar(p, p.edges[e].value) && (r.lo > 0 || r.hi < v.h)) {
+    const int64_t row = plane_bytes(v) / v.h, plane = plane_bytes(v);
+    std::vector<std::pair<int64_t, int64_t>> spans;
+    for (int64_t c = 0; c < v.c; ++c)
+      spans.push_back({c * plane + r.lo * row, (r.hi - r.lo) * row});
+    return spans;
+  }
+  const int64_t row = map_bytes(v) / v.h;
+  return {{r.lo * row, (r.hi - r.lo) * row}};
+}
+
+// What `part` reads of edge e.
+std::vector<std::pair<int64_t, int64_t>> edge_spans(const Plan& p, int e, const Part& part) {
+  return row_spans(p, e, edge_rows(p, e, part));
+}
+
+// The network input: `part` LOADs what it reads, or (halo.h) its own rows. `ahead` 1: the
+// next inference's (a prefetch into the landing slot, double buffering); `in_loop` false:
+// before the batch loop, inference 0.
+void load_rows(const Plan& p, int e, const Part& part, int ahead, bool in_loop,
+               std::vector<Command>& out) {
+  const Edge& edge = p.edges[e];
+  const isa::TensorDecl& x = p.program.inputs[0];
+  std::vector<Rows> rows{edge_rows(p, e, part)};
+  if (!edge.own.empty())
+    rows = edge.own[static_cast<size_t>(&part - p.layers[edge.consumer].parts.data())];
+  for (const Rows& r : rows)
+    for (const auto& [off, bytes] : row_spans(p, e, r))
+      out.push_back(
+          load(addr(Space::kIbuf, edge.slot + off),
+               addr(Space::kGb, x.gb_addr + off + ahead * x.stride, {{in_loop ? 0 : -1, x.stride}}),
+               bytes));
+}
+
+// Prefetching: the next inference LOADs into the landing slot once this one is copied out,
+// so the global buffer's latency hides behind the compute. The last inference prefetches one
+// past the batch: a read of the global buffer that nothing uses (it stays inside the buffer:
+// the input region is followed by the outputs).
+bool prefetches(const Plan& p, int e) {
+  return p.edges[e].producer < 0 && p.edges[e].work != p.edges[e].slot;
+}
+
+// Halo exchange (halo.h): SEND the rows other parts read of those `part` loaded, then wait for
+// its share of theirs.
+void exchange_rows(const Plan& p, int e, const Part& part, std::vector<Command>& out) {
+  const Edge& edge = p.edges[e];
+  const std::vector<HaloRows> to = halo_to(p, e, part);
+  if (!to.empty()) out.push_back(wait(edge.halo_credit_sem, static_cast<int64_t>(to.size())));
+  for (const HaloRows& h : to) {
+    std::vector<std::pair<int64_t, int64_t>> spans;
+    for (const Rows& r : h.rows)
+      for (const auto& s : row_spans(p, e, r)) spans.push_back(s);
+    for (size_t k = 0; k < spans.size(); ++k)  // the last one raises the semaphore
+      out.push_back(send(h.part->tile, addr(Space::kIbuf, edge.slot + spans[k].first),
+                         addr(Space::kIbuf, edge.slot + spans[k].first), spans[k].second,
+                         k + 1 == spans.size() ? edge.halo_sem : -1));
+  }
+  const size_t from = halo_from(p, e, part).size();
+  if (from > 0) out.push_back(wait(edge.halo_sem, static_cast<int64_t>(from)));
+}
+
+// Double buffering: the map moves from its landing slot to its working copy, and the slot is
+// handed back before the compute.
+void copy_to_work(const Plan& p, int e, const Part& part, std::vector<Command>& out) {
+  const Edge& edge = p.edges[e];
+  if (edge.work == edge.slot) return;
+  for (const auto& [off, bytes] : edge_spans(p, e, part)) {
+    Command c;
+    c.op = isa::Opcode::kCopy;
+    c.dst = addr(Space::kIbuf, edge.work + off);
+    c.src = addr(Space::kIbuf, edge.slot + off);
+    c.bytes = bytes;
+    out.push_back(c);
+  }
+}
+
+// An owner part: its output (channels of its column group) to every consumer part that reads
+// it, and to the global buffer when it is a network output.
+void pass_output(const Plan& p, size_t i, const Part& part, std::vector<Command>& out) {
+  const LayerPlan& lp = p.layers[i];
+  const Value& o = p.value(p.g->layers[i].output());
+  const Channels ch = part_channels(p, i, part);
+  for (int e : lp.out_edges) {
+    const Edge& edge = p.edges[e];
+    const std::vector<const Part*> to = receivers(p, e, part);
+    if (to.empty()) continue;
+    out.push_back(wait(edge.credit_sem, static_cast<int64_t>(to.size())));
+    for (const Part* c : to)
+      move_rows(o, overlap(p, e, part, *c), ch, out,
+                [&](int64_t dst, int64_t src, int64_t bytes, int64_t stride, bool last) {
+                  return send(c->tile, addr(Space::kIbuf, edge.slot + dst, {{1, stride}}),
+                              addr(Space::kObuf, lp.out_addr + src, {{1, stride}}), bytes,
+                              last ? edge.data_sem : -1);
+                });
+  }
+  if (lp.output_index >= 0) {
+    const isa::TensorDecl& y = p.program.outputs[lp.output_index];
+    move_rows(o, {part.oy0, part.oy1}, ch, out,
+              [&](int64_t dst, int64_t src, int64_t bytes, int64_t stride, bool) {
+                return store(addr(Space::kGb, y.gb_addr + dst, {{0, y.stride}, {1, stride}}),
+                             addr(Space::kObuf, lp.out_addr + src, {{1, stride}}), bytes);
+              });
+    signal_sources(p, out);
+  }
+}
+
+// A contributor part: its int32 partial sums, built at obuf[0], to its owner's slot.
+void pass_partials(const Plan& p, size_t i, const Part& part, std::vector<Command>& out) {
+  const LayerPlan& lp = p.layers[i];
+  const Group& g = lp.mat.groups[part.group];
+  const Value& o = p.value(p.g->layers[i].output());
+  out.push_back(wait(lp.partial_credit_sem));
+  out.push_back(send(owner_of(p, i, part).tile,
+                     addr(Space::kIbuf, lp.partial_slot + (g.rg - 1) * lp.partial_bytes),
+                     addr(Space::kObuf, 0), (part.oy1 - part.oy0) * o.w * g.channels() * 4,
+                     lp.partial_sem));
 }
 
 void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Command>& out) {
@@ -80,54 +266,32 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
   const Layer& l = p.g->layers[i];
   if (lp.seq_sem >= 0) out.push_back(wait(lp.seq_sem, static_cast<int64_t>(sink_tiles(p).size())));
   for (int e : in_edges(lp)) {
-    const Edge& edge = p.edges[e];
-    if (edge.producer >= 0) {
-      out.push_back(wait(edge.data_sem, static_cast<int64_t>(senders(p, e, part).size())));
-    } else {
-      const isa::TensorDecl& x = p.program.inputs[0];
-      const Value& v = p.value(edge.value);
-      const Rows r = edge_rows(p, e, part);
-      if (planar(p, edge.value) && (r.lo > 0 || r.hi < v.h)) {
-        // NCHW planes: the rows of each channel's plane (one LOAD per channel).
-        const int64_t row = plane_bytes(v) / v.h, plane = plane_bytes(v);
-        for (int64_t c = 0; c < v.c; ++c)
-          out.push_back(load(addr(Space::kIbuf, edge.slot + c * plane + r.lo * row),
-                             addr(Space::kGb, x.gb_addr + c * plane + r.lo * row, {{0, x.stride}}),
-                             (r.hi - r.lo) * row));
-      } else {
-        const int64_t row = map_bytes(v) / v.h;
-        out.push_back(load(addr(Space::kIbuf, edge.slot + r.lo * row),
-                           addr(Space::kGb, x.gb_addr + r.lo * row, {{0, x.stride}}),
-                           (r.hi - r.lo) * row));
-      }
+    if (!reads_edge(p, e, part)) continue;
+    if (p.edges[e].producer >= 0) {
+      out.push_back(wait(p.edges[e].data_sem, static_cast<int64_t>(senders(p, e, part).size())));
+      continue;
     }
+    if (!prefetches(p, e)) load_rows(p, e, part, 0, true, out);
+    exchange_rows(p, e, part, out);
   }
+  for (int e : in_edges(lp))
+    if (reads_edge(p, e, part)) {
+      copy_to_work(p, e, part, out);
+      if (prefetches(p, e)) load_rows(p, e, part, 1, true, out);
+    }
+  give_credits(p, lp, part, true, out);
+  if (adds_partials(p, i, part))
+    out.push_back(wait(lp.partial_sem, lp.mat.groups[part.group].row_groups - 1));
   if (l.kind == Layer::Kind::kMat)
     emit_mat_compute(p, i, part, out);
   else
     emit_pool_compute(p, i, part, out);
-  give_credits(p, lp, part, out);
-  const Value& o = p.value(l.output());
-  const int64_t row = o.w * pixel_bytes(o);
-  for (int e : lp.out_edges) {
-    const Edge& edge = p.edges[e];
-    const std::vector<const Part*> to = receivers(p, e, part);
-    if (to.empty()) continue;
-    out.push_back(wait(edge.credit_sem, static_cast<int64_t>(to.size())));
-    for (const Part* c : to) {
-      const Rows r = overlap(p, e, part, *c);
-      out.push_back(send(c->tile, addr(Space::kIbuf, edge.slot + r.lo * row),
-                         addr(Space::kObuf, lp.out_addr + r.lo * row), (r.hi - r.lo) * row,
-                         edge.data_sem));
-    }
-  }
-  if (lp.output_index >= 0) {
-    const isa::TensorDecl& y = p.program.outputs[lp.output_index];
-    const int64_t lo = part.oy0 * row;
-    out.push_back(store(addr(Space::kGb, y.gb_addr + lo, {{0, y.stride}}),
-                        addr(Space::kObuf, lp.out_addr + lo), (part.oy1 - part.oy0) * row));
-    signal_sources(p, out);
-  }
+  give_credits(p, lp, part, false, out);
+  credit_contributors(p, i, part, out);
+  if (owns_output(p, i, part))
+    pass_output(p, i, part, out);
+  else
+    pass_partials(p, i, part, out);
 }
 
 }  // namespace
@@ -138,6 +302,8 @@ void emit(Plan& p) {
       isa::TileProgram t;
       t.tile = part.tile;
       emit_setup(p, i, part, t.commands);
+      for (int e : in_edges(p.layers[i]))
+        if (reads_edge(p, e, part) && prefetches(p, e)) load_rows(p, e, part, 0, false, t.commands);
       t.commands.push_back(loop(isa::kBatch));
       emit_inference(p, i, part, t.commands);
       t.commands.push_back(end_loop());

@@ -50,11 +50,11 @@ struct Rect {
 };
 
 // One output position of a rectangle at loop indices 0: the loops advance it by ystep rows
-// and xstep columns per iteration; `copy` is the matrix copy (and accumulator range) it uses.
+// and xstep columns per iteration; it uses matrix copy `copy` and accumulator range `range`.
 struct At {
   int64_t oy, ox, ystep, xstep;
   Rect d;
-  int copy;
+  int copy, range;
 };
 
 // `each` emits one position's MVMs; `after` the requantization of `count` positions
@@ -66,12 +66,21 @@ struct Body {
 
 // Commands for all positions of rectangle ry x rx. With `copies` > 1 the inner dimension is
 // unrolled: each loop iteration handles `copies` neighbouring positions, one per copy, whose
-// MVMs run on different crossbars at once; leftover positions follow.
-void emit_rect(const Run& ry, const Run& rx, int copies, const Body& body,
-               std::vector<Command>& out) {
+// MVMs run on different crossbars at once; with `banks` = 2, twice that many, the second
+// `copies` in other accumulator ranges, each bank requantized on its own. Leftover positions
+// follow. Copies and banks go round robin across rectangles (`next`), so that short
+// rectangles (corners, borders) neither all land on the first copy nor wait for the
+// requantization of the rectangle before.
+struct Rotation {
+  int copy = 0, bank = 0;
+};
+
+void emit_rect(const Run& ry, const Run& rx, int copies, int banks, Rotation& next,
+               const Body& body, std::vector<Command>& out) {
   const bool along_x = rx.n > 1 || ry.n == 1;
   const Run& inner = along_x ? rx : ry;
-  const int64_t u = std::min<int64_t>(copies, inner.n), q = inner.n / u, rem = inner.n % u;
+  const int64_t u = std::min<int64_t>(int64_t{copies} * banks, inner.n), q = inner.n / u,
+                rem = inner.n % u;
   auto block = [&](int64_t first, int64_t count, int64_t iterations) {
     Rect d;
     int depth = 1, loops = 0;
@@ -87,13 +96,22 @@ void emit_rect(const Run& ry, const Run& rx, int copies, const Body& body,
     }
     auto position = [&](int64_t k) {
       const int64_t at = inner.lo + first + k;
-      return At{
-          along_x ? ry.lo : at, along_x ? at : rx.lo, along_x ? 1 : count, along_x ? count : 1, d,
-          static_cast<int>(k)};
+      return At{along_x ? ry.lo : at,
+                along_x ? at : rx.lo,
+                along_x ? 1 : count,
+                along_x ? count : 1,
+                d,
+                static_cast<int>((next.copy + k) % copies),
+                static_cast<int>(((next.bank + k / copies) % banks) * copies + k % copies)};
     };
-    for (int64_t k = 0; k < count; ++k) body.each(position(k));
-    body.after(position(0), count, along_x);
+    for (int64_t b = 0; b < count; b += copies) {
+      const int64_t n = std::min<int64_t>(copies, count - b);
+      for (int64_t k = b; k < b + n; ++k) body.each(position(k));
+      body.after(position(b), n, along_x);
+    }
     for (int i = 0; i < loops; ++i) out.push_back(end_loop());
+    next.copy = static_cast<int>((next.copy + count) % copies);
+    next.bank = static_cast<int>((next.bank + (count + copies - 1) / copies) % banks);
   };
   block(0, u, q);
   if (rem) block(q * u, rem, 1);
@@ -109,7 +127,7 @@ Geometry geometry(const Plan& p, size_t layer) {
   const Layer& l = p.g->layers[layer];
   const Value& in = p.value(l.input());
   const Value& out = p.value(l.output());
-  const int64_t slot = p.edges[p.layers[layer].in_edge].slot;
+  const int64_t slot = p.edges[p.layers[layer].in_edge].work;
   if (planar(p, l.input())) {
     const int64_t e = isa::bits_per_element(in.type) / 8;
     return {slot, e, in.w * e, pixel_bytes(out), out.w * pixel_bytes(out), plane_bytes(in)};
@@ -127,22 +145,20 @@ uint32_t segment_mask(const RowBlock& b, uint64_t vy, uint64_t vx) {
   return m == all ? 0xFFFFFFFFu : m;
 }
 
-void mat_body(const Plan& p, size_t layer, const Run& ry, const Run& rx, const At& at,
-              std::vector<Command>& out) {
+void mat_body(const Plan& p, size_t layer, const Part& part, const Run& ry, const Run& rx,
+              const At& at, std::vector<Command>& out) {
   const MatLayer& m = p.g->layers[layer].mat;
   const MatPlan& mp = p.layers[layer].mat;
+  const Group& grp = mp.groups[part.group];
   const Value& in = p.value(m.input);
-  const Value& o = p.value(m.output);
   const Geometry g = geometry(p, layer);
   const int64_t iy = at.oy * m.stride_h - m.pad_top, ix = at.ox * m.stride_w - m.pad_left;
-  const int64_t acc0 = int64_t{at.copy} * o.c;
-  for (size_t c = 0; c < mp.col_blocks.size(); ++c) {
+  const int64_t acc0 = int64_t{at.range} * grp.channels();
+  for (size_t c = grp.c0; c < grp.c1; ++c) {
     bool first = true;
-    for (size_t r = 0; r < mp.row_blocks.size(); ++r) {
+    auto mvm = [&](size_t r, uint32_t mask) {
       const RowBlock& b = mp.row_blocks[r];
-      const uint32_t mask = segment_mask(b, ry.valid, rx.valid);
-      if (mask == 0) continue;  // the whole block reads padding
-      const Region& reg = mp.region(at.copy, r, c);
+      const Region& reg = grp.region(at.copy, r, c);
       Command x;
       x.op = isa::Opcode::kMvm;
       x.xbar = reg.xb;
@@ -158,61 +174,105 @@ void mat_body(const Plan& p, size_t layer, const Run& ry, const Run& rx, const A
           {{at.d.dy, at.ystep * m.stride_h * g.row}, {at.d.dx, at.xstep * m.stride_w * g.pix}});
       x.type = in.type;
       x.gather = {b.nc, b.nkx, b.nkx > 1 ? g.pix : 0, b.nky, b.nky > 1 ? g.row : 0, mask};
-      x.dst = addr(Space::kAcc, acc0 + mp.col_blocks[c].c0);
+      x.dst = addr(Space::kAcc, acc0 + mp.col_blocks[c].c0 - grp.ch0);
       x.shift = m.sum_shift;
       x.accumulate = !first;
       out.push_back(x);
       first = false;
+    };
+    for (size_t r = grp.r0; r < grp.r1; ++r) {
+      const uint32_t mask = segment_mask(mp.row_blocks[r], ry.valid, rx.valid);
+      if (mask != 0) mvm(r, mask);  // else the whole block reads padding
     }
-    if (first) throw BackendError("layer '" + m.name + "': a window lies entirely in padding");
+    // A row group whose blocks all read padding here still owes its (zero) sums: an MVM
+    // reading no segment writes zeros.
+    if (first) mvm(grp.r0, 0);
   }
 }
 
-// The ACCADDs adding the residual of `n` positions: (count, scale) each, all reading from the
-// start of the residual pixel (a packed vector must start on a byte). One scale: one ACCADD of
-// every channel. Per-channel scales (one position): one ACCADD per run of equal scales, as
-// prefixes: the ACCADD of the run ending at channel e covers channels 0..e-1 with the scale
-// difference to the next run, so channel j gets the sum of the differences from its run on.
-std::vector<std::pair<int64_t, int>> residual_adds(const MatLayer& m, int64_t channels, int64_t n) {
-  if (m.residual_scales.empty()) return {{n * channels, m.residual_scale}};
+// The ACCADDs adding the residual to channels ch0..ch1-1 of `n` positions: (count, scale)
+// each, all reading from channel ch0 of the residual pixel (a packed vector must start on a
+// byte). One scale: one ACCADD of every channel. Per-channel scales (one position): one ACCADD
+// per run of equal scales, as prefixes: the ACCADD of the run ending at channel e covers
+// channels ch0..e-1 with the scale difference to the next run, so channel j gets the sum of
+// the differences from its run on.
+std::vector<std::pair<int64_t, int>> residual_adds(const MatLayer& m, int64_t ch0, int64_t ch1,
+                                                   int64_t n) {
+  if (m.residual_scales.empty()) return {{n * (ch1 - ch0), m.residual_scale}};
   std::vector<std::pair<int64_t, int>> adds;
-  for (int64_t c = 0; c < channels; ++c) {
+  for (int64_t c = ch0; c < ch1; ++c) {
     const int s = m.residual_scales[c];
-    const int next = c + 1 < channels ? m.residual_scales[c + 1] : 0;
-    if (c + 1 < channels && next == s) continue;
+    const int next = c + 1 < ch1 ? m.residual_scales[c + 1] : 0;
+    if (c + 1 < ch1 && next == s) continue;
     const int64_t d = int64_t{s} - next;
     if (d < INT32_MIN || d > INT32_MAX)
       throw BackendError("layer '" + m.name + "': residual scales " + std::to_string(s) + " and " +
                          std::to_string(next) + " of neighbouring channels differ " +
                          "by more than an ACCADD scale (int32) holds");
-    if (d != 0) adds.push_back({c + 1, static_cast<int>(d)});
+    if (d != 0) adds.push_back({c + 1 - ch0, static_cast<int>(d)});
   }
   return adds;
 }
 
-// Residual add and requantization of `count` positions from `at` on, whose sums sit in
-// consecutive accumulator ranges: one ACCADD/THRESH for all of them when their pixels are
-// neighbours in memory with no padding bits, else one per position.
-void mat_after(const Plan& p, size_t layer, const At& at, int64_t count, bool contiguous,
-               std::vector<Command>& out) {
+// After the MVMs of `count` positions from `at` on, whose sums sit in consecutive accumulator
+// ranges (neighbours in memory when `contiguous`). A contributor writes them as int32 partial
+// sums, [position of the part][channel], at obuf[0]. An owner adds its contributors' partial
+// sums and the residual, then requantizes into its channels of the output pixels. One command
+// covers all positions when their vectors are neighbours in memory with no padding bits, else
+// one per position.
+void mat_after(const Plan& p, size_t layer, const Part& part, const At& at, int64_t count,
+               bool contiguous, std::vector<Command>& out) {
   const MatLayer& m = p.g->layers[layer].mat;
+  const LayerPlan& lp = p.layers[layer];
+  const Group& grp = lp.mat.groups[part.group];
   const Value& o = p.value(m.output);
   const Geometry g = geometry(p, layer);
+  const int64_t nch = grp.channels(), pp = nch * 4, prow = o.w * pp;
+  const bool whole_pixel = grp.ch0 == 0 && grp.ch1 == o.c;
   const bool whole =
-      contiguous && (o.c * isa::bits_per_element(o.type)) % 8 == 0 &&
-      (m.residual < 0 || ((o.c * isa::bits_per_element(p.value(m.residual).type)) % 8 == 0 &&
-                          m.residual_scales.empty()));
+      contiguous &&
+      (!grp.owner() ||
+       (whole_pixel && (o.c * isa::bits_per_element(o.type)) % 8 == 0 &&
+        (m.residual < 0 || ((o.c * isa::bits_per_element(p.value(m.residual).type)) % 8 == 0 &&
+                            m.residual_scales.empty()))));
   const int64_t n = whole ? count : 1;
-  for (int64_t k = 0; k < count; k += n) {
-    const int64_t pos = at.oy * o.w + at.ox + (contiguous ? k : k * o.w);
+  for (int64_t j = 0; j < count; j += n) {
+    const int64_t k = at.range + j;  // accumulator range
+    const int64_t step = contiguous ? j : j * o.w;
+    const int64_t pos = at.oy * o.w + at.ox + step;
+    const int64_t ppos = (at.oy - part.oy0) * o.w + at.ox + step;  // in the part's partial map
+    const isa::Addr partial_src =
+        addr(Space::kIbuf, ppos * pp, {{at.d.dy, at.ystep * prow}, {at.d.dx, at.xstep * pp}});
+    if (!grp.owner()) {
+      Command t;
+      t.op = isa::Opcode::kThresh;
+      t.src = addr(Space::kAcc, k * nch);
+      t.dst = partial_src;
+      t.dst.space = Space::kObuf;
+      t.count = n * nch;
+      t.type = isa::DType::kI32;
+      out.push_back(t);
+      continue;
+    }
+    for (int rg = 1; rg < grp.row_groups; ++rg) {
+      Command a;
+      a.op = isa::Opcode::kAccAdd;
+      a.dst = addr(Space::kAcc, k * nch);
+      a.src = partial_src;
+      a.src.base += lp.partial_slot + (rg - 1) * lp.partial_bytes;
+      a.type = isa::DType::kI32;
+      a.count = n * nch;
+      out.push_back(a);
+    }
     if (m.residual >= 0) {
       const Value& rv = p.value(m.residual);
       const int64_t rp = pixel_bytes(rv);
-      for (const auto& [channels, scale] : residual_adds(m, o.c, n)) {
+      const int64_t off = grp.ch0 * isa::bits_per_element(rv.type) / 8;
+      for (const auto& [channels, scale] : residual_adds(m, grp.ch0, grp.ch1, n)) {
         Command a;
         a.op = isa::Opcode::kAccAdd;
-        a.dst = addr(Space::kAcc, k * o.c);
-        a.src = addr(Space::kIbuf, p.edges[p.layers[layer].residual_edge].slot + pos * rp,
+        a.dst = addr(Space::kAcc, k * nch);
+        a.src = addr(Space::kIbuf, p.edges[lp.residual_edge].work + pos * rp + off,
                      {{at.d.dy, at.ystep * o.w * rp}, {at.d.dx, at.xstep * rp}});
         a.type = rv.type;
         a.count = channels;
@@ -222,11 +282,12 @@ void mat_after(const Plan& p, size_t layer, const At& at, int64_t count, bool co
     }
     Command t;
     t.op = isa::Opcode::kThresh;
-    t.src = addr(Space::kAcc, k * o.c);
-    t.dst = addr(Space::kObuf, p.layers[layer].out_addr + pos * g.out_pix,
+    t.src = addr(Space::kAcc, k * nch);
+    t.dst = addr(Space::kObuf,
+                 lp.out_addr + pos * g.out_pix + grp.ch0 * isa::bits_per_element(o.type) / 8,
                  {{at.d.dy, at.ystep * g.out_row}, {at.d.dx, at.xstep * g.out_pix}});
-    t.count = n * o.c;
-    t.entry = static_cast<int>(k * o.c);
+    t.count = n * nch;
+    t.entry = static_cast<int>(k * nch);
     t.type = o.type;
     out.push_back(t);
   }
@@ -265,23 +326,26 @@ void emit_mat_compute(const Plan& p, size_t layer, const Part& part, std::vector
   const MatLayer& m = p.g->layers[layer].mat;
   const Value& in = p.value(m.input);
   const Value& o = p.value(m.output);
+  const Group& g = p.layers[layer].mat.groups[part.group];
+  Rotation next;
   for (const Run& ry : runs(part.oy0, part.oy1, in.h, m.kh, m.stride_h, m.pad_top))
     for (const Run& rx : runs(0, o.w, in.w, m.kw, m.stride_w, m.pad_left))
-      emit_rect(ry, rx, p.layers[layer].mat.replicas,
-                {[&](const At& at) { mat_body(p, layer, ry, rx, at, out); },
+      emit_rect(ry, rx, g.replicas, g.banks, next,
+                {[&](const At& at) { mat_body(p, layer, part, ry, rx, at, out); },
                  [&](const At& at, int64_t n, bool contiguous) {
-                   mat_after(p, layer, at, n, contiguous, out);
+                   mat_after(p, layer, part, at, n, contiguous, out);
                  }},
                 out);
 }
 
 void emit_pool_compute(const Plan& p, size_t layer, const Part& part, std::vector<Command>& out) {
+  Rotation next;
   const PoolLayer& m = p.g->layers[layer].pool;
   const Value& in = p.value(m.input);
   const Value& o = p.value(m.output);
   for (const Run& ry : runs(part.oy0, part.oy1, in.h, m.kh, m.stride_h, m.pad_top))
     for (const Run& rx : runs(0, o.w, in.w, m.kw, m.stride_w, m.pad_left))
-      emit_rect(ry, rx, 1,
+      emit_rect(ry, rx, 1, 1, next,
                 {[&](const At& at) { pool_body(p, layer, ry, rx, at, out); },
                  [](const At&, int64_t, bool) {}},
                 out);

@@ -2,10 +2,12 @@
 // fit one crossbar. Row blocks follow the gather structure, so one MVM feeds a whole block:
 // whole kernel rows when a kernel row fits, else runs of kernel columns, else channel slices
 // starting on byte boundaries. Partial sums of row blocks add up in the accumulator. A
-// multi-channel image input (NCHW planes) gets these blocks once per input channel.
+// multi-channel image input (NCHW planes) gets these blocks once per input channel. Column
+// blocks, and the split of a matrix larger than one tile over several, come from split.h.
 #include <algorithm>
 
 #include "compiler/backend/passes.h"
+#include "compiler/backend/split.h"
 
 namespace imc::compiler {
 
@@ -36,12 +38,6 @@ std::vector<RowBlock> row_blocks(const MatLayer& m, const Value& in, int rows) {
   return out;
 }
 
-std::vector<ColBlock> col_blocks(int out_c, int cols) {
-  std::vector<ColBlock> out;
-  for (int c0 = 0; c0 < out_c; c0 += cols) out.push_back({c0, std::min(cols, out_c - c0)});
-  return out;
-}
-
 }  // namespace
 
 void partition(Plan& p) {
@@ -63,12 +59,12 @@ void partition(Plan& p) {
     } else {
       mp.row_blocks = row_blocks(l.mat, in, xb.rows);
     }
-    mp.col_blocks = col_blocks(static_cast<int>(p.value(l.mat.output).c), xb.cols);
     const bool ternary = std::count(l.mat.weights.begin(), l.mat.weights.end(), 0) > 0;
     mp.weight_type = ternary ? isa::DType::kT2 : isa::DType::kB1;
     if (ternary && xb.cells_per_weight < 2)
       throw BackendError("layer '" + l.mat.name +
                          "': ternary weights need cells_per_weight 2, the chip has 1");
+    split_matrix(p, i);  // column blocks, and tiles when the matrix is larger than one
   }
 }
 

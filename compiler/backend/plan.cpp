@@ -45,6 +45,39 @@ Rows edge_rows(const Plan& p, int edge, const Part& c) {
   return input_rows(p, static_cast<size_t>(e.consumer), c.oy0, c.oy1);
 }
 
+int MatPlan::max_row_groups() const {
+  int n = 1;
+  for (const Group& g : groups) n = std::max(n, g.row_groups);
+  return n;
+}
+
+bool owns_output(const Plan& p, size_t layer, const Part& part) {
+  const MatPlan& m = p.layers[layer].mat;
+  return m.groups.empty() || m.groups[part.group].owner();
+}
+
+bool reads_edge(const Plan& p, int edge, const Part& to) {
+  const Edge& e = p.edges[edge];
+  return edge != p.layers[e.consumer].residual_edge ||
+         owns_output(p, static_cast<size_t>(e.consumer), to);
+}
+
+Channels part_channels(const Plan& p, size_t layer, const Part& part) {
+  const MatPlan& m = p.layers[layer].mat;
+  if (m.groups.empty()) return {0, p.value(p.g->layers[layer].output()).c};
+  return {m.groups[part.group].ch0, m.groups[part.group].ch1};
+}
+
+const Part& owner_of(const Plan& p, size_t layer, const Part& part) {
+  const LayerPlan& lp = p.layers[layer];
+  const int cg = lp.mat.groups[part.group].cg;
+  for (const Part& q : lp.parts)
+    if (q.spatial == part.spatial && lp.mat.groups[q.group].owner() &&
+        lp.mat.groups[q.group].cg == cg)
+      return q;
+  throw BackendError("layer '" + p.g->layers[layer].name() + "': a row group has no owner");
+}
+
 namespace {
 
 std::string edge_text(const Plan& p, const Edge& e) {
@@ -52,6 +85,7 @@ std::string edge_text(const Plan& p, const Edge& e) {
   s << p.value(e.value).name << " ("
     << (e.producer < 0 ? std::string("gb") : p.g->layers[e.producer].name()) << " -> "
     << p.g->layers[e.consumer].name() << ") ibuf[" << e.slot << "]";
+  if (e.work != e.slot) s << " work ibuf[" << e.work << "]";
   if (e.data_sem >= 0) s << " data_sem " << e.data_sem;
   if (e.credit_sem >= 0) s << " credit_sem " << e.credit_sem;
   return s.str();
@@ -66,12 +100,24 @@ void dump_mat(std::ostringstream& s, const MatPlan& m) {
       s << "  block r" << r << " c" << c << ": kernel rows " << rb.ky0 << "+" << rb.nky << " cols "
         << rb.kx0 << "+" << rb.nkx << " channels " << rb.c0 << "+" << rb.nc << " (" << rb.rows()
         << " rows) x out " << cb.c0 << "+" << cb.n;
-      for (int u = 0; u < m.replicas && !m.regions.empty(); ++u) {
-        const Region& g = m.region(u, r, c);
-        s << (u ? "," : " ->") << " xb " << g.xb << " row " << g.row << " col " << g.col;
+      for (size_t k = 0; k < m.groups.size(); ++k) {
+        const Group& g = m.groups[k];
+        if (r < g.r0 || r >= g.r1 || c < g.c0 || c >= g.c1 || g.regions.empty()) continue;
+        if (m.groups.size() > 1) s << " group " << k;
+        for (int u = 0; u < g.replicas; ++u) {
+          const Region& x = g.region(u, r, c);
+          s << (u ? "," : " ->") << " xb " << x.xb << " row " << x.row << " col " << x.col;
+        }
       }
       s << "\n";
     }
+  }
+  if (m.groups.size() < 2) return;
+  for (size_t k = 0; k < m.groups.size(); ++k) {
+    const Group& g = m.groups[k];
+    s << "  group " << k << ": column group " << g.cg << " (out " << g.ch0 << ".." << g.ch1 - 1
+      << "), row group " << g.rg << " of " << g.row_groups << ", row blocks " << g.r0 << ".."
+      << g.r1 - 1 << (g.owner() ? " (owner)" : " (partial sums to the owner)") << "\n";
   }
 }
 
@@ -86,8 +132,11 @@ std::string dump_plan(const Plan& p) {
       << map_text(p.value(l.input())) << " -> " << map_text(p.value(l.output()));
     if (lp.parts.size() > 1) {
       s << " on tiles";
-      for (const Part& q : lp.parts)
-        s << " " << q.tile << " (rows " << q.oy0 << ".." << q.oy1 - 1 << ")";
+      for (const Part& q : lp.parts) {
+        s << " " << q.tile << " (rows " << q.oy0 << ".." << q.oy1 - 1;
+        if (lp.mat.groups.size() > 1) s << ", group " << q.group;
+        s << ")";
+      }
     } else if (lp.tile >= 0) {
       s << " on tile " << lp.tile;
     }
@@ -99,6 +148,10 @@ std::string dump_plan(const Plan& p) {
     if (lp.in_edge >= 0) s << "  out obuf[" << lp.out_addr << "]\n";
     if (lp.output_index >= 0) s << "  stored as network output " << lp.output_index << "\n";
     if (lp.seq_sem >= 0) s << "  sequence sem " << lp.seq_sem << "\n";
+    if (lp.partial_bytes > 0)
+      s << "  partial sums ibuf[" << lp.partial_slot << "] " << lp.partial_bytes
+        << " B per row group, sem " << lp.partial_sem << ", credit sem " << lp.partial_credit_sem
+        << "\n";
   }
   if (!p.program.tiles.empty()) s << isa::disassemble(p.program);
   return s.str();

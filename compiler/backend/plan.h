@@ -28,41 +28,83 @@ struct Region {
   int data = -1;  // index of its weights in Plan::program.data
 };
 
+// One tile's share of a MatLayer's matrix: row blocks r0..r1-1 times column blocks c0..c1-1,
+// i.e. output channels ch0..ch1-1. A matrix that fits one tile has one group holding it all.
+// Larger ones are split (partition): column groups own disjoint channel ranges; inside a
+// column group, row group 0 (the owner) adds the int32 partial sums of its other row groups
+// (ACCADD type=i32), then adds the residual and requantizes.
+struct Group {
+  int rg = 0, cg = 0;  // row group (0 = owner) within column group cg
+  int row_groups = 1;  // row groups of column group cg
+  size_t r0 = 0, r1 = 0, c0 = 0, c1 = 0;
+  int64_t ch0 = 0, ch1 = 0;
+  // Copies of the group's blocks on otherwise idle crossbars: consecutive output positions go
+  // to different copies (and accumulator ranges), so their MVMs overlap.
+  int replicas = 1;
+  // Accumulator ranges per copy: with 2, the positions of one loop iteration alternate between
+  // two sets of ranges, so the next positions' MVMs overlap the THRESH of the previous ones.
+  int banks = 1;
+  int ranges() const { return replicas * banks; }  // accumulator ranges (and threshold tables)
+  std::vector<Region> regions;                     // [(replica * rows + r - r0) * cols + c - c0]
+  int thresholds_data = -1;  // WTH block of an owner, -1 for contributors and i32 outputs
+  bool owner() const { return rg == 0; }
+  int64_t channels() const { return ch1 - ch0; }
+  size_t blocks() const { return (r1 - r0) * (c1 - c0); }
+  const Region& region(int replica, size_t r, size_t c) const {
+    return regions[(replica * (r1 - r0) + r - r0) * (c1 - c0) + c - c0];
+  }
+};
+
 struct MatPlan {
   std::vector<RowBlock> row_blocks;
   std::vector<ColBlock> col_blocks;
-  // Copies of the whole matrix on otherwise idle crossbars: consecutive output positions go
-  // to different copies (and accumulator ranges), so their MVMs overlap.
-  int replicas = 1;
-  std::vector<Region> regions;  // [(replica * row_blocks.size() + r) * col_blocks.size() + c]
-  const Region& region(int replica, size_t r, size_t c) const {
-    return regions[(replica * row_blocks.size() + r) * col_blocks.size() + c];
-  }
+  std::vector<Group> groups;  // column group by column group, its row groups in order
   isa::DType weight_type = isa::DType::kB1;
-  int thresholds_data = -1;  // WTH block, -1 for i32 outputs
+  int max_row_groups() const;
+};
+
+// Rows [lo, hi) of a map.
+struct Rows {
+  int64_t lo = 0, hi = 0;
+  bool empty() const { return hi <= lo; }
 };
 
 // One activation map moving from its producer (a layer's tile, or the global buffer for the
 // network input) into a consumer tile's input buffer.
 struct Edge {
   int value = -1;
-  int producer = -1;    // layer index, -1: the network input in the global buffer
-  int consumer = -1;    // layer index
-  int64_t slot = 0;     // consumer's ibuf address of the map
+  int producer = -1;  // layer index, -1: the network input in the global buffer
+  int consumer = -1;  // layer index
+  int64_t slot = 0;   // consumer's ibuf address where the map lands (LOAD, SEND)
+  // Where the consumer's commands read it: `slot`, or (double buffering, pipelined) a second
+  // copy it COPYs the map to on arrival, giving the slot back at once so that the next
+  // inference's map can land while this one is computed.
+  int64_t work = 0;
   int data_sem = -1;    // consumer's semaphore counting arrived maps
   int credit_sem = -1;  // producer's semaphore counting free slots at the consumer
+  // The network input read by several parts (pipelined): own[k] are the rows consumer part k
+  // LOADs; it SENDs those another part reads to it (raising that part's halo_sem, after a
+  // credit on its own halo_credit_sem), so the global buffer sends every byte once. Empty:
+  // each part LOADs what it reads.
+  std::vector<std::vector<Rows>> own;
+  int halo_sem = -1, halo_credit_sem = -1;
 };
 
-// One tile's share of a layer: output rows oy0..oy1-1 (spatial split; a layer has one part
-// covering every row unless place() split its bottleneck across tiles).
+// One tile's share of a layer: output rows oy0..oy1-1 (spatial split: place() splits the
+// bottleneck's rows across tiles, and rows of layers whose partial sums would not fit a
+// buffer), and of a MatLayer's matrix, MatPlan::groups[group]. Each spatial part has one part
+// per group.
 struct Part {
   int tile = -1;
   int64_t oy0 = 0, oy1 = 0;
+  int group = 0;    // MatLayers: index in MatPlan::groups; pools: 0
+  int spatial = 0;  // index of the row range
 };
 
 struct LayerPlan {
   int tile = -1;            // the first part's tile
   std::vector<Part> parts;  // place(): at least one
+  int min_parts = 1;        // partition(): row ranges needed for partial sums to fit a buffer
   MatPlan mat;
   int in_edge = -1;        // the layer's input map
   int residual_edge = -1;  // its residual map (MatLayer::residual), or -1
@@ -70,6 +112,12 @@ struct LayerPlan {
   int64_t out_addr = 0;   // obuf address of the output map
   int output_index = -1;  // index in Program::outputs when the output is a network output
   int seq_sem = -1;       // sequential schedule: tokens "the previous inference is done"
+  // Split matrices: contributor rg (>= 1) of a column group sends its partial sums, int32
+  // [position of the part][channel of the group], to its owner's ibuf at partial_slot +
+  // (rg - 1) * partial_bytes, raising the owner's partial_sem; the owner returns the slot on
+  // the contributor's partial_credit_sem.
+  int64_t partial_slot = 0, partial_bytes = 0;
+  int partial_sem = -1, partial_credit_sem = -1;
 };
 
 struct Plan {
@@ -84,13 +132,21 @@ struct Plan {
 
 // Input rows [lo, hi) of `layer`'s input map that output rows [oy0, oy1) read (clipped to
 // the map); for its residual map (same rows as the output) use residual_rows.
-struct Rows {
-  int64_t lo = 0, hi = 0;
-  bool empty() const { return hi <= lo; }
-};
 Rows input_rows(const Plan& p, size_t layer, int64_t oy0, int64_t oy1);
 // Rows of edge e's map that consumer part c needs.
 Rows edge_rows(const Plan& p, int edge, const Part& c);
+
+// Parts of a layer that hold output channels (owners of their column group; every part of a
+// pool), and whether part `to` of edge e's consumer reads e (the residual: owners only).
+bool owns_output(const Plan& p, size_t layer, const Part& part);
+bool reads_edge(const Plan& p, int edge, const Part& to);
+// Output channels of a part: its group's range, or all of them.
+struct Channels {
+  int64_t lo = 0, hi = 0;
+};
+Channels part_channels(const Plan& p, size_t layer, const Part& part);
+// The owner part of contributor `part` (same rows, row group 0 of its column group).
+const Part& owner_of(const Plan& p, size_t layer, const Part& part);
 
 // Bytes of one pixel's packed channel vector (whole bytes) and of a whole map, channel-last.
 int64_t pixel_bytes(const Value& v);
@@ -100,6 +156,12 @@ std::string map_text(const Value& v);  // "32x32x64 b1"
 // NCHW planes (plane c at c * plane_bytes), and its MatLayers gather one channel per MVM.
 bool planar(const Plan& p, int value);
 int64_t plane_bytes(const Value& v);  // h * w elements of one channel
+
+// Estimated cycles of one inference of layer i on the slowest of its tiles, when the layer has
+// one row range (place.cpp; a rough model of docs/platform.md: issue slots or crossbar time
+// per output position), and of group g.
+double layer_cost(const Plan& p, size_t i);
+double group_cost(const Plan& p, size_t i, const Group& g);
 
 // Readable text of everything the plan holds so far (--dump-after).
 std::string dump_plan(const Plan& p);

@@ -4,9 +4,12 @@
 // it (as in examples/two_layer_noc). Each edge has one slot, so layer l works on inference
 // n + 1 while layer l + 1 works on inference n (pipelined). The sequential schedule adds one
 // token: the tiles that load the network input wait until the tiles that store outputs have
-// finished the previous inference, so inferences never overlap.
+// finished the previous inference, so inferences never overlap. A matrix split over tiles
+// adds one more edge per contributor: its partial sums to its owner (plan.h, LayerPlan). The
+// network input read by several tiles moves between them once loaded (halo.h).
 #include <string>
 
+#include "compiler/backend/halo.h"
 #include "compiler/backend/passes.h"
 
 namespace imc::compiler {
@@ -33,6 +36,18 @@ void schedule_tiles(Plan& p) {
   }
   for (size_t i = 0; i < p.layers.size(); ++i)
     for (int e : p.layers[i].out_edges) p.edges[e].credit_sem = next_sem(p, i, counter[i]);
+  for (size_t i = 0; i < p.layers.size(); ++i) {
+    LayerPlan& lp = p.layers[i];
+    if (lp.partial_bytes == 0) continue;
+    lp.partial_sem = next_sem(p, i, counter[i]);
+    lp.partial_credit_sem = next_sem(p, i, counter[i]);
+  }
+  assign_input_rows(p);
+  for (Edge& e : p.edges) {
+    if (e.own.empty()) continue;
+    e.halo_sem = next_sem(p, static_cast<size_t>(e.consumer), counter[e.consumer]);
+    e.halo_credit_sem = next_sem(p, static_cast<size_t>(e.consumer), counter[e.consumer]);
+  }
   if (p.schedule != Schedule::kSequential) return;
   for (size_t i = 0; i < p.layers.size(); ++i)
     if (p.edges[p.layers[i].in_edge].producer < 0) p.layers[i].seq_sem = next_sem(p, i, counter[i]);

@@ -44,6 +44,28 @@ void check_chip(const ChipParams& c, const Reader& r) {
     r.fail("tile.thresholder.impl",
            "rtl: the RTL thresholder's pipeline has at most " + str(kMaxRtlThresholderLatency) +
                " stages; tile.thresholder.latency is " + str(t.threshold_cycles) + " cycles");
+  if (t.accumulator_impl == Impl::kRtl && t.accumulate_cycles > kMaxRtlAccumulatorLatency)
+    r.fail("tile.accumulator.impl",
+           "rtl: the RTL accumulator's pipeline has at most " + str(kMaxRtlAccumulatorLatency) +
+               " stages; tile.accumulator.latency is " + str(t.accumulate_cycles) + " cycles");
+  // The RTL crossbar column is the digital readout's datapath: XNOR and an adder tree.
+  if (t.crossbar_impl == Impl::kRtl) {
+    const std::string p = "tile.crossbar.impl";
+    if (x.readout != Readout::kDigital)
+      r.fail(p,
+             "rtl: the RTL column is the digital readout's datapath; tile.crossbar.readout is "
+             "adc");
+    if (x.variation_sigma != 0)
+      r.fail(p,
+             "rtl: the RTL column counts bits and has no conductance variation; "
+             "tile.crossbar.variation_sigma must be 0");
+    if (x.rows_per_step > kMaxRtlColumnRows)
+      r.fail(p, "rtl: the RTL column counts at most " + str(kMaxRtlColumnRows) +
+                    " rows per read step; tile.crossbar.rows_per_step is " + str(x.rows_per_step));
+    if (x.read_cycles > kMaxRtlColumnReadCycles)
+      r.fail(p, "rtl: the RTL column times reads of at most " + str(kMaxRtlColumnReadCycles) +
+                    " cycles; tile.crossbar.read is " + str(x.read_cycles) + " cycles");
+  }
 
   const GlobalBufferParams& g = c.global_buffer;
   if (g.capacity_bits < g.port_width_bits)

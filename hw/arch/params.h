@@ -3,8 +3,10 @@
 // picojoules, bits. Models receive the const struct of their own block only.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace imc::arch {
 
@@ -13,6 +15,14 @@ enum class Readout { kDigital, kAdc };
 // Which model computes a block: the TLM model, or Verilated RTL behind a transactor
 // (co-simulation, rtl/; only in builds with Verilator). Same results, same cycles.
 enum class Impl { kTlm, kRtl };
+
+// True when `tile` runs a block as RTL: its impl is rtl and its impl_tiles list is empty
+// (every tile) or names the tile.
+inline bool runs_rtl(Impl impl, const std::vector<int>& impl_tiles, int tile) {
+  return impl == Impl::kRtl &&
+         (impl_tiles.empty() ||
+          std::find(impl_tiles.begin(), impl_tiles.end(), tile) != impl_tiles.end());
+}
 
 struct AdcParams {
   int bits = 0;        // resolution of one conversion
@@ -58,6 +68,13 @@ struct TileParams {
   int64_t pool_cycles = 1;
   int semaphores = 16;
   int64_t issue_cycles = 1;  // sequencer: cycles to issue one command
+
+  // With impl kRtl, the tiles that run the block as RTL (runs_rtl); empty = every tile.
+  std::vector<int> thresholder_impl_tiles;
+  Impl accumulator_impl = Impl::kTlm;
+  std::vector<int> accumulator_impl_tiles;
+  Impl crossbar_impl = Impl::kTlm;  // the crossbars' digital column datapath
+  std::vector<int> crossbar_impl_tiles;
 };
 
 struct NocParams {

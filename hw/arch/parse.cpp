@@ -53,6 +53,8 @@ class FirstEvent : public YAML::EventHandler {
 // endless run of empty documents without moving on (LoadAll() allocates until the process
 // dies; jbeder/yaml-cpp#1040, fixed upstream by PR #1319). So look at two documents at most
 // with the event parser first, and only then build the tree.
+}  // namespace
+
 void check_single_document(const std::string& text, const std::string& file) {
   std::istringstream in(text);
   YAML::Parser parser(in);
@@ -64,10 +66,8 @@ void check_single_document(const std::string& text, const std::string& file) {
                      ": YAML syntax error: unexpected character (a stray ',' or bracket?)");
   throw InputError(at(file, second.seen() ? second.mark() : first.mark()) +
                    ": unexpected content after the first YAML document (a stray ',' or a "
-                   "second document); an arch file holds one chip");
+                   "second document); the file must hold one");
 }
-
-}  // namespace
 
 Tree parse_arch_yaml(const std::string& text, const std::string& file_name) {
   YAML::Node root;

@@ -9,4 +9,8 @@ namespace imc::arch {
 
 Tree parse_arch_yaml(const std::string& text, const std::string& file_name);
 
+// Throws InputError unless `text` is at most one YAML document. Call it before YAML::Load:
+// yaml-cpp 0.7 loops forever on a stray ',' outside brackets (see parse.cpp).
+void check_single_document(const std::string& text, const std::string& file);
+
 }  // namespace imc::arch

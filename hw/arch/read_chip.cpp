@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "hw/arch/load.h"
 #include "hw/arch/units.h"
@@ -100,18 +101,30 @@ Impl read_impl(Reader& r, const std::string& path) {
   return Impl::kRtl;
 }
 
-void read_tile(Reader& r, double f, TileParams& t) {
+// `<block>.impl` and `<block>.impl_tiles`: the tiles that run the block as RTL.
+void read_impl_tiles(Reader& r, const std::string& block, int64_t tiles, Impl& impl,
+                     std::vector<int>& impl_tiles) {
+  impl = read_impl(r, block + ".impl");
+  impl_tiles = r.tile_list(block + ".impl_tiles", tiles);
+  if (!impl_tiles.empty() && impl != Impl::kRtl)
+    r.fail(block + ".impl_tiles",
+           "only allowed with " + block + ".impl: rtl (it names the tiles that run the RTL)");
+}
+
+void read_tile(Reader& r, double f, int64_t tiles, TileParams& t) {
   t.crossbars = r.count("tile.crossbars", 1, kMaxCrossbars);
   read_crossbar(r, f, t.crossbar);
+  read_impl_tiles(r, "tile.crossbar", tiles, t.crossbar_impl, t.crossbar_impl_tiles);
   read_buffer(r, "tile.input_buffer", f, t.input_buffer);
   read_buffer(r, "tile.output_buffer", f, t.output_buffer);
   t.accumulator_entries = r.count("tile.accumulator.entries", 1, kMaxCount);
   t.accumulator_lanes = r.count("tile.accumulator.lanes", 1, kMaxCount);
   t.accumulate_cycles = r.latency_cycles("tile.accumulator.latency", f);
+  read_impl_tiles(r, "tile.accumulator", tiles, t.accumulator_impl, t.accumulator_impl_tiles);
   t.threshold_entries = r.count("tile.thresholder.entries", 1, kMaxCount);
   t.thresholder_lanes = r.count("tile.thresholder.lanes", 1, kMaxCount);
   t.threshold_cycles = r.latency_cycles("tile.thresholder.latency", f);
-  t.thresholder_impl = read_impl(r, "tile.thresholder.impl");
+  read_impl_tiles(r, "tile.thresholder", tiles, t.thresholder_impl, t.thresholder_impl_tiles);
   t.pool_lanes = r.count("tile.pooling.lanes", 1, kMaxCount);
   t.pool_cycles = r.latency_cycles("tile.pooling.latency", f);
   t.semaphores = r.count("tile.semaphores", 1, kMaxCount);
@@ -153,7 +166,7 @@ ChipParams read_chip(Reader& r) {
   const double f = c.clock_hz;
   c.mesh_rows = r.count("mesh.rows", 1, kMaxMeshSide);
   c.mesh_cols = r.count("mesh.cols", 1, kMaxMeshSide);
-  read_tile(r, f, c.tile);
+  read_tile(r, f, int64_t{c.mesh_rows} * c.mesh_cols, c.tile);
   c.noc.link_width_bits = bytes_as_bits(r, "noc.link_width", 8);
   c.noc.hop_cycles = r.latency_cycles("noc.hop", f);
   GlobalBufferParams& g = c.global_buffer;

@@ -18,5 +18,11 @@ inline constexpr int kMaxCrossbarSide = 65536;
 inline constexpr int kMaxCount = 1 << 24;  // entries, lanes, semaphores, full scale
 // Deepest pipeline of the RTL thresholder (rtl/thresholder/imc_thresholder.sv).
 inline constexpr int kMaxRtlThresholderLatency = 16;
+// Deepest output pipeline of the RTL accumulator (rtl/accumulator/imc_accumulator.sv).
+inline constexpr int kMaxRtlAccumulatorLatency = 16;
+// The RTL crossbar column (rtl/xbar_column/imc_xbar_column.sv): rows its adder tree counts
+// in one read step, and the longest read it times.
+inline constexpr int kMaxRtlColumnRows = 256;
+inline constexpr int kMaxRtlColumnReadCycles = 16;
 
 }  // namespace imc::arch

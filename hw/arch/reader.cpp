@@ -208,4 +208,46 @@ double Reader::power_w(const std::string& path) {
   return w;
 }
 
+std::vector<int> Reader::tile_list(const std::string& path, int64_t tiles) {
+  std::optional<YAML::Node> n = optional(path, schema::Kind::kTileList);
+  if (!n) return {};
+  const std::string expected = "expected a list of tile ids, e.g. [0, 5]";
+  YAML::Node list = *n;
+  // --set writes its value as text: read "[0,5]" as the flow list it spells.
+  if (list.IsScalar() && !list.Scalar().empty() && list.Scalar()[0] == '[') {
+    try {
+      list = YAML::Load(list.Scalar());
+    } catch (const YAML::Exception&) {
+      fail(path, expected + ", got '" + n->Scalar() + "'");
+    }
+  }
+  if (!list.IsSequence()) fail(path, expected + ", got " + describe(*n));
+  if (list.size() == 0) fail(path, "names no tile; leave the key out to mean every tile");
+  std::vector<int> ids;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node e = list[i];
+    const std::string s = e.IsScalar() ? e.Scalar() : "";
+    const bool digits =
+        !s.empty() && s.size() <= 9 && s.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits)
+      fail(path, "element " + std::to_string(i) + ": expected a tile id (0.." +
+                     std::to_string(tiles - 1) + "), got " + describe(e));
+    const int id = std::atoi(s.c_str());
+    if (id >= tiles)
+      fail(path, "tile " + s + " is outside the mesh: its tiles are 0.." +
+                     std::to_string(tiles - 1) + " (mesh.rows x mesh.cols)");
+    for (int seen : ids)
+      if (seen == id) fail(path, "tile " + s + " is listed twice");
+    ids.push_back(id);
+  }
+  // Keep the list a list in the effective configuration (--dump-config).
+  YAML::Node normal(YAML::NodeType::Sequence);
+  normal.SetStyle(YAML::EmitterStyle::Flow);
+  for (int id : ids) normal.push_back(id);
+  const std::string parent(schema::parent_of(path));
+  YAML::Node map = *tree_.get(parent);
+  map[std::string(schema::last_of(path))] = normal;
+  return ids;
+}
+
 }  // namespace imc::arch

@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "hw/arch/schema.h"
 #include "hw/arch/tree.h"
@@ -31,6 +32,9 @@ class Reader {
   int64_t latency_cycles(const std::string& path, double clock_hz);  // >= 1
   double energy_pj(const std::string& path);                         // >= 0
   double power_w(const std::string& path);                           // >= 0
+  // Distinct tile ids in 0..tiles-1, as a YAML list or, from --set, its flow text "[0,5]";
+  // empty when the key is absent.
+  std::vector<int> tile_list(const std::string& path, int64_t tiles);
 
   [[noreturn]] void fail(const std::string& path, const std::string& what) const {
     tree_.fail(path, what);

@@ -20,6 +20,7 @@ enum class Kind {
   kLatency,    // {value: "2ns" | "3cycles", source: "..."}
   kEnergy,     // {value: "42fJ", source: "..."}
   kPower,      // {value: "0.5mW", source: "..."}
+  kTileList,   // a list of tile ids: [0, 5]
 };
 
 struct Key {

@@ -88,7 +88,8 @@ std::vector<OpcodeSpec> build_table() {
 
   set(Opcode::kAccAdd, "ACCADD",
       {addr("dst", Field::kDst, bit(Space::kAcc)), addr("src", Field::kSrc, kBufs),
-       type(kInputTypes), count, opt_int("scale", Field::kScale, 1, kI32Min, -kI32Min - 1)});
+       type(kInputTypes | bit(DType::kI32)), count,
+       opt_int("scale", Field::kScale, 1, kI32Min, -kI32Min - 1)});
   set(Opcode::kThresh, "THRESH",
       {addr("src", Field::kSrc, bit(Space::kAcc)), addr("dst", Field::kDst, kBufs), count, entry,
        type(bit(DType::kB1) | bit(DType::kT2) | bit(DType::kI32))});

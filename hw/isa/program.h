@@ -58,7 +58,7 @@ enum class Opcode : uint8_t {
   kSignal,  // NoC: +1 on `sem` of `tile`, after every earlier command of this tile completed
   kWait,    // block until own `sem` >= `count`, then subtract `count`
   kMvm,     // crossbar MVM: gather `src` (type) onto rows row..; columns col..col+cols -> acc
-  kAccAdd,  // acc[dst + i] += scale * src[i], src a b1/t2 vector of `count` elements
+  kAccAdd,  // acc[dst + i] += scale * src[i], src a b1/t2/u8/i8/i32 vector of `count` elements
   kThresh,  // dst[i] = requantize(acc[src + i]) with threshold entry `entry + i`, as `type`
   kPool,    // dst = elementwise max over the ky x kx segments of `gather` at `src`
   kLoop,    // repeat up to the matching ENDLOOP `count` times (kBatch: once per inference)

@@ -58,10 +58,26 @@ Tile::Tile(sc_core::sc_module_name name, int id, const arch::ChipParams& chip,
   dont_initialize();
   if (code_ == nullptr) return;  // an unused tile keeps no crossbars and runs nothing
 
-  if (tp_.thresholder_impl == arch::Impl::kRtl) {
-    if (rtl == nullptr || !rtl->thresholder)
-      throw std::runtime_error("tile.thresholder.impl: rtl, but this build has no RTL blocks");
+  // Co-simulated blocks: one RTL instance per unit that runs concurrently (each crossbar has
+  // its columns and its shift-and-add; ACCADD runs on the vector unit's adders).
+  auto need = [&](bool has, const char* block) {
+    if (!has)
+      throw std::runtime_error(std::string(block) + ".impl: rtl, but this build has no RTL blocks");
+  };
+  if (arch::runs_rtl(tp_.thresholder_impl, tp_.thresholder_impl_tiles, id)) {
+    need(rtl && rtl->thresholder, "tile.thresholder");
     thresholder_rtl_ = rtl->thresholder(id, chip);
+  }
+  if (arch::runs_rtl(tp_.accumulator_impl, tp_.accumulator_impl_tiles, id)) {
+    need(rtl && rtl->accumulator, "tile.accumulator");
+    for (int k = 0; k < tp_.crossbars; ++k)
+      mvm_acc_rtl_.push_back(rtl->accumulator(id, "xbar" + std::to_string(k) + "_acc_rtl", chip));
+    vector_acc_rtl_ = rtl->accumulator(id, "vector_acc_rtl", chip);
+  }
+  if (arch::runs_rtl(tp_.crossbar_impl, tp_.crossbar_impl_tiles, id)) {
+    need(rtl && rtl->xbar_column, "tile.crossbar");
+    for (int k = 0; k < tp_.crossbars; ++k)
+      column_rtl_.push_back(rtl->xbar_column(id, "xbar" + std::to_string(k) + "_column_rtl", chip));
   }
   xbars_.reserve(tp_.crossbars);
   for (int k = 0; k < tp_.crossbars; ++k) xbars_.emplace_back(tp_.crossbar, mix_seed(seed, id, k));
@@ -198,7 +214,7 @@ void Tile::set_state(State s, int64_t at) {
   if (sig_state_ >= 0) trace_.value(sig_state_, at, static_cast<int64_t>(s));
 }
 
-int64_t Tile::occupy(int unit, int64_t n, uint32_t reads, uint32_t writes) {
+int64_t Tile::occupy(int unit, int64_t n, const Touch& reads, const Touch& writes) {
   const int64_t start = scoreboard_.earliest_start(unit, issue_, reads, writes);
   scoreboard_.commit(unit, start, start + n, start + n, reads, writes);
   last_start_ = start;
@@ -210,6 +226,21 @@ int64_t Tile::occupy(int unit, int64_t n, uint32_t reads, uint32_t writes) {
     if (unit >= kFirstXbar) trace_.busy(sig_xbar_[unit - kFirstXbar], start, start + n);
   }
   return start;
+}
+
+Touch Tile::span(isa::Space s, int64_t offset, int64_t n) {
+  return Touch().add(store_of(s), offset, offset + n);
+}
+
+Touch Tile::gather_span(isa::Space s, int64_t src, const isa::Gather& g, isa::DType t,
+                        bool masked) {
+  const int64_t n = s == isa::Space::kAcc ? g.elems : isa::packed_bytes(t, g.elems);
+  Touch touch;
+  for (int y = 0; y < g.ky; ++y)
+    for (int x = 0; x < g.kx; ++x)
+      if (!masked || ((g.mask >> (y * g.kx + x)) & 1u))
+        touch.add(store_of(s), src + y * g.sy + x * g.sx, src + y * g.sy + x * g.sx + n);
+  return touch;
 }
 
 // ---------------------------------------------------------------------------------------

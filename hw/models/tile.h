@@ -92,6 +92,12 @@ class Tile : public sc_core::sc_module {
   void exec_accadd(const isa::Command& c);
   void exec_thresh(const isa::Command& c);
   void thresh_rtl(const isa::Command& c, const int32_t* acc, int64_t start);
+  // Co-simulation of MVM and ACCADD (tile_cosim.cpp): `out` holds the TLM result, rtl_old_
+  // the accumulator entries before the command.
+  bool mvm_cosim() const { return !column_rtl_.empty() || !mvm_acc_rtl_.empty(); }
+  void mvm_rtl(const isa::Command& c, const CrossbarArray& xb, const int32_t* out, int64_t start,
+               int64_t buffer);
+  void accadd_rtl(const isa::Command& c, const int32_t* out, int64_t start);
   void exec_pool(const isa::Command& c);
   void halt();
 
@@ -99,7 +105,12 @@ class Tile : public sc_core::sc_module {
   unsigned transport_dbg(tlm::tlm_generic_payload& p);
 
   // Timing and energy of a command that runs on `unit` for `cycles`.
-  int64_t occupy(int unit, int64_t cycles, uint32_t reads, uint32_t writes);
+  int64_t occupy(int unit, int64_t cycles, const Touch& reads, const Touch& writes);
+  // What the scoreboard tracks: [offset, offset + n) of space s (bytes; entries in acc), and
+  // the hull of the segments of a gather that are read (`masked`: only the mask's, as MVM).
+  static Touch span(isa::Space s, int64_t offset, int64_t n);
+  static Touch gather_span(isa::Space s, int64_t src, const isa::Gather& g, isa::DType t,
+                           bool masked);
   void charge(EnergyClass c, double pj, int64_t from, int64_t to) {
     energy_.charge(c, id_, pj, from, to);
   }
@@ -159,7 +170,11 @@ class Tile : public sc_core::sc_module {
 
   // Co-simulated RTL blocks (arch file `impl: rtl`); null when the TLM model computes.
   std::unique_ptr<ThresholderRtl> thresholder_rtl_;
-  std::vector<int32_t> rtl_out_;
+  std::vector<std::unique_ptr<XbarColumnRtl>> column_rtl_;    // per crossbar
+  std::vector<std::unique_ptr<AccumulatorRtl>> mvm_acc_rtl_;  // per crossbar: its shift-and-add
+  std::unique_ptr<AccumulatorRtl> vector_acc_rtl_;            // the vector unit: ACCADD
+  std::vector<int32_t> rtl_out_, rtl_old_, rtl_sums_, tlm_sums_;
+  std::vector<MvmStep> rtl_steps_;
 
   // Per-command record (--cmd-trace): the last occupy() of the current command.
   bool record_commands_ = false;

@@ -61,6 +61,7 @@ void Tile::exec_mvm(const isa::Command& c) {
   int32_t* out = acc_entries(addr(c.dst), c.cols, "MVM output");
   const CrossbarArray& xb = xbars_[c.xbar];
   gather_input(c.type, mem, src, g, c.row, tp_.crossbar.rows, input_);
+  if (mvm_cosim()) rtl_old_.assign(out, out + c.cols);  // the RTL starts from these too
   MvmCounts counts;
   xb.mvm(input_, c.col, c.cols, c.shift, c.accumulate, out, counts);
 
@@ -68,7 +69,9 @@ void Tile::exec_mvm(const isa::Command& c) {
   const int64_t n =
       buffer_cycles(c.src.space, bits) + xb.mvm_cycles(input_, c.cols) + tp_.accumulate_cycles;
   const int64_t start =
-      occupy(kFirstXbar + c.xbar, n, bit(store_of(c.src.space)), bit(Store::kAcc));
+      occupy(kFirstXbar + c.xbar, n, gather_span(c.src.space, src, g, c.type, true),
+             span(isa::Space::kAcc, addr(c.dst), c.cols));
+  if (mvm_cosim()) mvm_rtl(c, xb, out, start, buffer_cycles(c.src.space, bits));
   const arch::EnergyParams& e = chip_.energy;
   const int64_t end = start + n;
   charge(EnergyClass::kBuffer, e.buffer_access_pj_per_bit * bits, start, end);
@@ -87,11 +90,19 @@ void Tile::exec_accadd(const isa::Command& c) {
       bytes(c.src.space, addr(c.src), isa::packed_bytes(c.type, c.count), "ACCADD source");
   scratch_.resize(static_cast<size_t>(c.count));
   isa::unpack(c.type, src, c.count, scratch_.data());
-  for (int64_t i = 0; i < c.count; ++i) acc[i] += c.scale * scratch_[i];
+  if (vector_acc_rtl_) rtl_old_.assign(acc, acc + c.count);  // the RTL starts from these too
+  // int32 wrap-around (docs/isa.md): i32 sources times a scale can leave the int32 range.
+  for (int64_t i = 0; i < c.count; ++i)
+    acc[i] =
+        static_cast<int32_t>(static_cast<uint32_t>(acc[i]) +
+                             static_cast<uint32_t>(c.scale) * static_cast<uint32_t>(scratch_[i]));
   const int64_t bits = c.count * isa::bits_per_element(c.type);
   const int64_t n = buffer_cycles(c.src.space, bits) + ceil_div(c.count, tp_.accumulator_lanes) +
                     tp_.accumulate_cycles - 1;
-  const int64_t start = occupy(kVector, n, bit(store_of(c.src.space)), bit(Store::kAcc));
+  const int64_t start =
+      occupy(kVector, n, span(c.src.space, addr(c.src), isa::packed_bytes(c.type, c.count)),
+             span(isa::Space::kAcc, addr(c.dst), c.count));
+  if (vector_acc_rtl_) accadd_rtl(c, acc, start + buffer_cycles(c.src.space, bits));
   charge(EnergyClass::kBuffer, chip_.energy.buffer_access_pj_per_bit * bits, start, start + n);
   charge(EnergyClass::kAccumulator, chip_.energy.accumulate_pj * c.count, start, start + n);
 }
@@ -109,7 +120,8 @@ void Tile::exec_thresh(const isa::Command& c) {
   for (int64_t i = 0; i < c.count; ++i)
     scratch_[i] = requantize(acc[i], thresholds_[c.entry + i], c.type);
   const int64_t bits = c.count * isa::bits_per_element(c.type);
-  const uint32_t reads = bit(Store::kAcc), writes = bit(store_of(c.dst.space));
+  const Touch reads = span(isa::Space::kAcc, addr(c.src), c.count),
+              writes = span(c.dst.space, addr(c.dst), isa::packed_bytes(c.type, c.count));
   if (thresholder_rtl_)
     thresh_rtl(c, acc, scoreboard_.earliest_start(kThresh, issue_, reads, writes));
   isa::pack(c.type, scratch_.data(), c.count, dst);
@@ -177,7 +189,9 @@ void Tile::exec_pool(const isa::Command& c) {
               bytes(c.dst.space, dst, isa::packed_bytes(c.type, g.elems), "POOL destination"));
   }
   const int64_t n = ceil_div(g.elems * segments, tp_.pool_lanes) + tp_.pool_cycles - 1;
-  const int64_t start = occupy(kPool, n, bit(store_of(c.src.space)), bit(store_of(c.dst.space)));
+  const int64_t start =
+      occupy(kPool, n, gather_span(c.src.space, src, g, c.type, false),
+             span(c.dst.space, dst, out_acc ? g.elems : isa::packed_bytes(c.type, g.elems)));
   charge(EnergyClass::kPooling, chip_.energy.pool_pj * static_cast<double>(g.elems * segments),
          start, start + n);
   if (!in_acc || !out_acc) {

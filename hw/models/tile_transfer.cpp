@@ -20,9 +20,9 @@ void Tile::exec_transfer(const isa::Command& c) {
   const int64_t gb = addr(load ? c.src : c.dst);
   uint8_t* data =
       bytes(local.space, addr(local), c.bytes, load ? "LOAD destination" : "STORE source");
-  const uint32_t touch = bit(store_of(local.space));
+  const Touch touch = span(local.space, addr(local), c.bytes), none;
   const int64_t start =
-      scoreboard_.earliest_start(kDma, issue_, load ? 0 : touch, load ? touch : 0);
+      scoreboard_.earliest_start(kDma, issue_, load ? none : touch, load ? touch : none);
   sync();  // the NoC sees requests in simulated-time order
   payload_.set_command(load ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
   payload_.set_address(static_cast<uint64_t>(std::max<int64_t>(gb, 0)));
@@ -44,7 +44,7 @@ void Tile::exec_transfer(const isa::Command& c) {
     fault(m.str());
   }
   const int64_t end = clock_.cycle_of(sc_core::sc_time_stamp() + delay);
-  scoreboard_.commit(kDma, start, end, end, load ? 0 : touch, load ? touch : 0);
+  scoreboard_.commit(kDma, start, end, end, load ? none : touch, load ? touch : none);
   if (trace_.enabled()) {
     trace_.busy(sig_busy_, start, end);
     trace_.busy(sig_dma_, start, end);
@@ -58,7 +58,8 @@ void Tile::exec_copy(const isa::Command& c) {
   std::memmove(dst, src, static_cast<size_t>(c.bytes));
   const int64_t bits = 8 * c.bytes;
   const int64_t n = std::max(buffer_cycles(c.src.space, bits), buffer_cycles(c.dst.space, bits));
-  const int64_t start = occupy(kDma, n, bit(store_of(c.src.space)), bit(store_of(c.dst.space)));
+  const int64_t start = occupy(kDma, n, span(c.src.space, addr(c.src), c.bytes),
+                               span(c.dst.space, addr(c.dst), c.bytes));
   charge(EnergyClass::kBuffer, chip_.energy.buffer_access_pj_per_bit * 2.0 * bits, start,
          start + n);
 }
@@ -67,7 +68,7 @@ void Tile::exec_send(const isa::Command& c) {
   if (c.tile < 0 || c.tile >= chip_.tiles()) fault("no tile " + std::to_string(c.tile));
   const int64_t dst = addr(c.dst);
   uint8_t* data = bytes(c.src.space, addr(c.src), c.bytes, "SEND source");
-  const uint32_t reads = bit(store_of(c.src.space));
+  const Touch reads = span(c.src.space, addr(c.src), c.bytes);
   const int64_t start = scoreboard_.earliest_start(kNic, issue_, reads, 0);
   sync();
   payload_.set_command(tlm::TLM_WRITE_COMMAND);

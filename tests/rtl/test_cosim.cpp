@@ -1,5 +1,7 @@
 // Co-simulation regressions (label cosim): the same command stream on the same chip, once
-// with the TLM models and once with the RTL blocks (`--set tile.<block>.impl=rtl`), must give
+// with the TLM models and once with RTL blocks (`--set tile.<block>.impl=rtl`: the
+// thresholder, the accumulator, the crossbars' digital columns, in every tile or in the tiles
+// of `impl_tiles`, under any `--quantum`), must give
 // bit-identical outputs, equal cycle counts and energies, and equal issue/start/end cycles
 // for every command (imcsim --cmd-trace). A difference names the first differing command,
 // its tile, program line and cycles.
@@ -97,7 +99,10 @@ void expect_same(const std::string& args, const std::string& program, const std:
   }
 }
 
-const char* kRtlThresholder = "--set tile.thresholder.impl=rtl";
+// Every block with an RTL model (the crossbar column needs readout: digital).
+const char* kRtlAll =
+    "--set tile.thresholder.impl=rtl --set tile.accumulator.impl=rtl --set tile.crossbar.impl=rtl";
+const char* kRtlNoColumn = "--set tile.thresholder.impl=rtl --set tile.accumulator.impl=rtl";
 
 // ---------------------------------------------------------------------------------------
 // Shipped examples and a compiled network.
@@ -109,18 +114,77 @@ std::string source(const std::string& rel) {
 TEST(Cosim, ExampleFcOneTile) {
   const std::string p = source("examples/fc_one_tile/program.cmd");
   expect_same("--arch configs/tile8x8.yaml --prog " + p + " --input examples/fc_one_tile/input.npy",
-              p, kRtlThresholder);
+              p, kRtlAll);
 }
 
 TEST(Cosim, ExampleTwoLayerNoc) {
   const std::string p = source("examples/two_layer_noc/program.cmd");
   expect_same(
       "--arch configs/tile8x8.yaml --prog " + p + " --input examples/two_layer_noc/input.npy", p,
-      kRtlThresholder);
+      kRtlAll);
+}
+
+// Each block alone, the others TLM: the RTL accumulator then adds the TLM crossbar's read
+// steps, and the RTL columns' steps are added up by the TLM accumulator.
+TEST(Cosim, EachBlockAloneOnTheCompiledNetwork) {
+  Scratch s;
+  const std::string p = s.path("net.cmd");
+  const ToolRun c = run_tool(IMCC_BINARY,
+                             "--arch configs/tile8x8.yaml --model "
+                             "examples/bnn_cnn/model.onnx -o " +
+                                 p);
+  ASSERT_EQ(c.status, 0) << c.err;
+  for (const char* block : {"accumulator", "crossbar"}) {
+    SCOPED_TRACE(block);
+    expect_same("--arch configs/tile8x8.yaml --prog " + p + " --input examples/bnn_cnn/input.npy",
+                p, std::string("--set tile.") + block + ".impl=rtl");
+  }
+}
+
+// impl_tiles: only the named tiles run the RTL; the others keep the TLM models.
+TEST(Cosim, ImplTilesSelectsTheTilesThatRunRtl) {
+  Scratch s;
+  const std::string p = source("examples/two_layer_noc/program.cmd");
+  const std::string args =
+      "--arch configs/tile8x8.yaml --prog " + p + " --input examples/two_layer_noc/input.npy";
+  const std::string sets =
+      std::string(kRtlAll) +
+      " --set tile.accumulator.impl_tiles=[27] --set tile.crossbar.impl_tiles=[27,5]"
+      " --set tile.thresholder.impl_tiles=[0]";
+  expect_same(args, p, sets);
+  const ToolRun r = run_tool(IMCSIM_BINARY, args + " -q --vcd " + s.path("w.vcd") + " " + sets);
+  ASSERT_EQ(r.status, 0) << r.err;
+  // One scope per RTL instance, named by its place in the platform.
+  const std::string vcd = read_text(s.path("w.rtl.vcd"));
+  EXPECT_NE(vcd.find("$scope module chip.tile0.thresholder_rtl.imc_thresholder $end"),
+            std::string::npos);
+  EXPECT_NE(vcd.find("$scope module chip.tile27.xbar0_column_rtl.imc_xbar_column $end"),
+            std::string::npos);
+  EXPECT_NE(vcd.find("$scope module chip.tile27.xbar0_acc_rtl.imc_accumulator $end"),
+            std::string::npos);
+  // Tile 0's MVM ran on the TLM crossbar and accumulator, tile 27's THRESH on the TLM
+  // thresholder (tile 5 has no program: no instance at all).
+  EXPECT_EQ(vcd.find("chip.tile0.xbar"), std::string::npos);
+  EXPECT_EQ(vcd.find("chip.tile27.thresholder"), std::string::npos);
+  EXPECT_EQ(vcd.find("chip.tile5."), std::string::npos);
+}
+
+// Temporal decoupling changes the speed only: co-simulated runs under quanta of 1, 7 and
+// 10000 cycles equal the TLM run command by command.
+TEST(Cosim, QuantumChangesNothing) {
+  const std::string p = source("examples/two_layer_noc/program.cmd");
+  for (const char* q : {"1", "7", "10000"}) {
+    SCOPED_TRACE(std::string("--quantum ") + q);
+    expect_same(
+        "--arch configs/tile8x8.yaml --prog " + p + " --input examples/two_layer_noc/input.npy", p,
+        std::string(kRtlAll) + " --quantum " + q);
+  }
 }
 
 TEST(Cosim, CompiledBnnCnnOnBothChips) {
   for (const char* arch : {"configs/tile8x8.yaml", "configs/rram4x4.yaml"}) {
+    // rram4x4 reads out through ADCs: no RTL column there.
+    const bool digital = std::string(arch) == "configs/tile8x8.yaml";
     Scratch s;
     const std::string p = s.path("net.cmd");
     const ToolRun c = run_tool(IMCC_BINARY, std::string("--arch ") + arch +
@@ -128,7 +192,7 @@ TEST(Cosim, CompiledBnnCnnOnBothChips) {
     ASSERT_EQ(c.status, 0) << c.err;
     expect_same(
         std::string("--arch ") + arch + " --prog " + p + " --input examples/bnn_cnn/input.npy", p,
-        kRtlThresholder);
+        digital ? kRtlAll : kRtlNoColumn);
   }
 }
 
@@ -138,12 +202,16 @@ TEST(Cosim, VcdAlsoWritesTheRtlSignals) {
   const ToolRun r = run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml --prog " + p +
                                                 " --input examples/fc_one_tile/input.npy -q "
                                                 "--vcd " +
-                                                s.path("w.vcd") + " " + kRtlThresholder);
+                                                s.path("w.vcd") + " " + kRtlAll);
   ASSERT_EQ(r.status, 0) << r.err;
   const std::string vcd = read_text(s.path("w.rtl.vcd"));
   ASSERT_FALSE(vcd.empty());
   EXPECT_NE(vcd.find("$scope module imc_thresholder $end"), std::string::npos);
   EXPECT_NE(vcd.find(" out_code "), std::string::npos);
+  EXPECT_NE(vcd.find("$scope module imc_accumulator $end"), std::string::npos);
+  EXPECT_NE(vcd.find(" out_sum "), std::string::npos);
+  EXPECT_NE(vcd.find("$scope module imc_xbar_column $end"), std::string::npos);
+  EXPECT_NE(vcd.find(" in_x_nz "), std::string::npos);
   EXPECT_NE(vcd.find("$enddefinitions $end"), std::string::npos);
   EXPECT_FALSE(read_text(s.path("w.vcd")).empty());
   EXPECT_TRUE(read_text(s.path("w.rtl.vcd.part0")).empty()) << "part files are removed";
@@ -166,13 +234,15 @@ TEST(Cosim, VcdAlsoWritesTheRtlSignals) {
 // ---------------------------------------------------------------------------------------
 // Random command streams: MVMs with u8/i8/t2/b1 inputs on random ternary weights, residual
 // ACCADDs, then THRESH to b1/t2/i32 with random thresholds near the sums, on several tiles,
-// under random thresholder lanes and latencies.
+// under random lanes and latencies of the thresholder and accumulator, rows per read step and
+// read latencies of the crossbar; RTL for a random set of blocks, sometimes in some tiles only.
 
 struct RandomStream {
   std::string cmd;
   std::vector<int32_t> input;  // batch x 256 u8 values
   int64_t batch = 0;
-  std::string sets;  // --set options of the chip
+  std::string sets;      // --set options of the chip
+  std::string rtl_sets;  // the blocks that run as RTL
 };
 
 RandomStream random_stream(uint32_t seed) {
@@ -182,8 +252,20 @@ RandomStream random_stream(uint32_t seed) {
   r.batch = 1 + pick(3);
   const int tiles = 1 + pick(3);
   const int lanes[] = {1, 3, 16, 64, 100};
+  const int rows_per_step[] = {256, 100, 64, 16};
   r.sets = " --set tile.thresholder.lanes=" + std::to_string(lanes[pick(5)]) +
-           " --set tile.thresholder.latency=" + std::to_string(1 + pick(6)) + "cycles";
+           " --set tile.thresholder.latency=" + std::to_string(1 + pick(6)) + "cycles" +
+           " --set tile.accumulator.lanes=" + std::to_string(lanes[pick(5)]) +
+           " --set tile.accumulator.latency=" + std::to_string(1 + pick(6)) + "cycles" +
+           " --set tile.crossbar.rows_per_step=" + std::to_string(rows_per_step[pick(4)]) +
+           " --set tile.crossbar.read=" + std::to_string(1 + pick(3)) + "cycles";
+  const char* blocks[] = {"thresholder", "accumulator", "crossbar"};
+  const int chosen = 1 + static_cast<int>(seed % 7);  // a nonempty set of blocks, by seed
+  for (int b = 0; b < 3; ++b) {
+    if (!((chosen >> b) & 1)) continue;
+    r.rtl_sets += std::string(" --set tile.") + blocks[b] + ".impl=rtl";
+    if (pick(3) == 0) r.rtl_sets += std::string(" --set tile.") + blocks[b] + ".impl_tiles=[0]";
+  }
   std::ostringstream o;
   o << "# random co-simulation stream, seed " << seed << "\n";
   o << ".input x gb=0 shape=1x256 type=u8\n";
@@ -211,7 +293,8 @@ RandomStream random_stream(uint32_t seed) {
     o << "    MVM xb=0 src=ibuf[0] type=" << type << " elems=" << 64 + pick(193)
       << " cols=64 dst=acc[0] shift=" << pick(2) << "\n";
     if (pick(2))
-      o << "    ACCADD dst=acc[0] src=ibuf[0] type=i8 count=64 scale=" << pick(7) - 3 << "\n";
+      o << "    ACCADD dst=acc[0] src=ibuf[0] type=" << types[pick(4)]
+        << " count=64 scale=" << pick(7) - 3 << "\n";
     // Three THRESHes over parts of the sums, each its own type; the b1 one is the output.
     const int n1 = 1 + pick(64);
     o << "    THRESH src=acc[0] dst=obuf[0] count=64 type=b1\n";
@@ -238,7 +321,7 @@ TEST_P(CosimRandom, SameOutputsAndCyclesAsTlm) {
   const std::string input = s.path("x.npy");
   isa::write_npy_i32(input, {r.batch, 1, 256}, r.input);
   expect_same("--arch configs/tile8x8.yaml --prog " + prog + " --input " + input + r.sets, prog,
-              kRtlThresholder);
+              r.rtl_sets);
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, CosimRandom, ::testing::Range(1u, 13u));

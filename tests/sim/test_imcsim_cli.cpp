@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hw/isa/npy.h"
 #include "run_tool.h"
 
 namespace imc::test {
@@ -128,6 +129,40 @@ TEST(ImcsimCycles, SignalWaitsForEverythingIssuedBefore) {
   // The MVM ends at 17, so the token leaves then: a header flit and one flit for its 4 bytes
   // cross inject, one east hop and eject, landing at 17 + 3 + 2 - 1 = 21; tile 1 halts at 22.
   EXPECT_EQ(st["cycles"], 22);
+}
+
+// Partial sums another tile computed arrive as i32 vectors and are added with ACCADD type=i32:
+// 32 bits per element through the buffer port, wrapping modulo 2^32 like the adders.
+TEST(ImcsimAccAdd, I32SourcesAddScaledAndWrap) {
+  Scratch s;
+  isa::write_npy_i32(s.path("x.npy"), {1, 8}, {1, -2, 2147483647, 5, 10, 20, 30, -7});
+  const std::string prog = s.file("p.cmd",
+                                  ".input x gb=0 shape=8 type=i32\n"
+                                  ".output y gb=0x100 shape=4 type=i32\n"
+                                  ".tile 0\n"
+                                  "  LOAD dst=ibuf[0] src=gb[0] bytes=32\n"
+                                  "  ACCADD dst=acc[0] src=ibuf[0] type=i32 count=4 scale=3\n"
+                                  "  ACCADD dst=acc[0] src=ibuf[16] type=i32 count=4 scale=-1\n"
+                                  "  THRESH src=acc[0] dst=obuf[0] count=4 type=i32\n"
+                                  "  STORE dst=gb[0x100] src=obuf[0] bytes=16\n"
+                                  "  HALT\n");
+  const ToolRun r =
+      run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml --prog " + prog + " --input " +
+                                  s.path("x.npy") + " -q --output " + s.path("y.npy"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  // 3 * 2147483647 wraps to 2147483645.
+  EXPECT_EQ(isa::read_npy_integers(s.path("y.npy")).values,
+            (std::vector<int64_t>{3 - 10, -6 - 20, 2147483645 - 30, 15 + 7}));
+}
+
+TEST(ImcsimCycles, AccAddOfI32ReadsThirtyTwoBitsPerElement) {
+  Scratch s;
+  // 100 x 32 bits over a 256-bit port (13) + 100 / 64 lanes (2) + latency - 1 (0).
+  EXPECT_EQ(run_stats(s,
+                      ".tile 0\n"
+                      "  ACCADD dst=acc[0] src=ibuf[0] type=i32 count=100\n"
+                      "  HALT\n")["cycles"],
+            15);
 }
 
 TEST(ImcsimExamples, TwoTilesPipelineConsecutiveInferences) {

@@ -16,22 +16,39 @@ arch::ChipParams tile8x8() {
   return arch::load_chip(std::string(IMCSIM_SOURCE_DIR) + "/configs/tile8x8.yaml");
 }
 
-std::string error_of(const GraphBuilder& b) {
+arch::ChipParams rram4x4() {
+  return arch::load_chip(std::string(IMCSIM_SOURCE_DIR) + "/configs/rram4x4.yaml");
+}
+
+std::string error_of(const GraphBuilder& b, const arch::ChipParams& chip = tile8x8()) {
   try {
-    compiler::compile_graph(b.graph(), tile8x8(), {});
+    compiler::compile_graph(b.graph(), chip, {});
   } catch (const BackendError& e) {
     return e.what();
   }
   return "(no error)";
 }
 
-TEST(BackendErrors, MatrixLargerThanATileNamesLayerAndCrossbars) {
+// Larger than one tile is fine (backend_split_test.cpp); larger than the chip is not. rram4x4
+// holds 16 tiles of 8 crossbars of 64x64: 524288 weights.
+TEST(BackendErrors, MatrixLargerThanTheChipNamesLayerAndNumbers) {
   GraphBuilder b(1);
-  int x = b.input(DType::kB1, 1, 1, 2048);
-  b.output(b.dense(x, 600, DType::kB1));
-  EXPECT_EQ(error_of(b),
-            "layer 'layer0': its 2048x600 weight matrix (24 blocks) does not fit the 4 "
-            "crossbars of 256x256 of one tile");
+  int x = b.input(DType::kB1, 1, 1, 4096);
+  b.output(b.dense(x, 160, DType::kB1));
+  EXPECT_EQ(error_of(b, rram4x4()),
+            "layer 'layer0': its 4096x160 weight matrix needs at least 20 tiles, the chip has 16 "
+            "(8 crossbars of 64x64 per tile)");
+}
+
+TEST(BackendErrors, SplitLayersNeedingMoreTilesThanTheChip) {
+  GraphBuilder b(1);
+  int x = b.input(DType::kB1, 1, 1, 1024);
+  x = b.dense(x, 256, DType::kB1);                              // 8 tiles
+  for (int i = 0; i < 4; ++i) x = b.dense(x, 256, DType::kB1);  // 2 tiles each
+  b.output(b.dense(x, 10, DType::kI32));
+  EXPECT_EQ(error_of(b, rram4x4()),
+            "the network needs 17 tiles (layers larger than a tile: layer0 8, layer1 2, layer2 2, "
+            "layer3 2, layer4 2), the chip has 16");
 }
 
 TEST(BackendErrors, InputMapLargerThanTheInputBuffer) {

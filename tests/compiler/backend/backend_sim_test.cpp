@@ -5,9 +5,7 @@
 
 #include "compiler/backend/backend.h"
 #include "hw/arch/load.h"
-#include "hw/isa/check.h"
-#include "sim_runner.h"
-#include "tests/compiler/common/naive_graph.h"
+#include "sim_check.h"
 #include "tests/compiler/common/random_graph.h"
 
 namespace imc::test {
@@ -15,42 +13,7 @@ namespace {
 
 using compiler::Schedule;
 using compiler::testing::GraphBuilder;
-using compiler::testing::naive_run;
 using isa::DType;
-
-constexpr const char* kTile8x8 = "configs/tile8x8.yaml";
-constexpr const char* kRram4x4 = "configs/rram4x4.yaml";
-
-struct Target {
-  std::string arch = kTile8x8;
-  std::vector<arch::Override> sets;
-  std::string extra() const {
-    std::string s;
-    for (const arch::Override& o : sets) s += " --set " + o.path + "=" + o.value;
-    return s;
-  }
-};
-
-// rram4x4 with a 6-bit ADC: every partial sum of 16 rows is converted exactly.
-Target rram_exact() {
-  return {kRram4x4, {{"tile.crossbar.adc.bits", "6"}}};
-}
-
-// Compiles, simulates `n` inferences and compares with the naive evaluator; returns cycles.
-int64_t check(GraphBuilder& b, Schedule s, const Target& t = {}, int n = 3) {
-  const compiler::Graph g = b.graph();
-  const arch::ChipParams chip =
-      arch::load_chip(std::string(IMCSIM_SOURCE_DIR) + "/" + t.arch, t.sets);
-  compiler::BackendOptions o;
-  o.schedule = s;
-  const isa::Program prog = compiler::compile_graph(g, chip, o);
-  EXPECT_NO_THROW(isa::check_program(prog, chip));
-  const compiler::Tensor input = b.random_input(n);  // ONNX layout (NCHW)
-  const SimRun r = simulate(prog, t.arch, n, input.values, t.extra());
-  EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(r.output, naive_run(g, input)[0].values);
-  return r.cycles;
-}
 
 class BothSchedules : public ::testing::TestWithParam<Schedule> {};
 INSTANTIATE_TEST_SUITE_P(Backend, BothSchedules,

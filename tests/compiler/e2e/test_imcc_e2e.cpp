@@ -213,6 +213,44 @@ std::vector<Net> networks() {
          b.gemm(16);
          b.bn_sign();
        }},
+      // Layers larger than one tile (docs/compiler-backend.md): a flattened 7x7x64 map into
+      // 128 features, 3136x128: row groups adding int32 partial sums on tile8x8, row and
+      // column groups on rram4x4.
+      {"fc_3136x128_larger_than_a_tile",
+       "BIPOLAR",
+       {1, 3136},
+       [](NetBuilder& b) {
+         b.gemm(128);
+         b.bn_sign();
+         b.gemm(10);
+       }},
+      // 3x3 conv 128 -> 256 (1152x256, 5 crossbars of tile8x8): two column groups, each
+      // sending its channels of every pixel; too big for rram4x4.
+      {"conv_128_to_256_larger_than_a_tile8x8_tile",
+       "UINT8",
+       {1, 1, 8, 8},
+       [](NetBuilder& b) {
+         b.conv(128, 3, 1, 1);
+         b.bn_sign();
+         b.conv(256, 3, 1, 1);
+         b.bn_sign();
+         b.maxpool(2, 2);
+         b.flatten();
+         b.gemm(10);
+       }},
+      // 3x3 conv 64 -> 64 (576x64: 9 crossbars of 64x64, rram4x4 tiles have 8); one tile of
+      // tile8x8.
+      {"conv_64_to_64_larger_than_a_rram4x4_tile",
+       "UINT8",
+       {1, 1, 6, 6},
+       [](NetBuilder& b) {
+         b.conv(64, 3, 1, 1);
+         b.bn_sign();
+         b.conv(64, 3, 1, 1);
+         b.bn_sign();
+         b.flatten();
+         b.gemm(10);
+       }},
       {"domain_onnx_brevitas",
        "BIPOLAR",
        {1, 64},

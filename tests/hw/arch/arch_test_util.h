@@ -129,6 +129,14 @@ inline std::string render(const ChipParams& c) {
     << " " << e.buffer_access_pj_per_bit << " " << e.global_buffer_access_pj_per_bit << " "
     << e.noc_hop_pj_per_flit << " " << e.command_issue_pj << " " << e.leakage_pj_per_tile_cycle
     << "\n";
+  auto impl = [&](const char* block, Impl i, const std::vector<int>& tiles) {
+    s << "impl " << block << " " << int(i) << " tiles";
+    for (int t : tiles) s << " " << t;
+    s << "\n";
+  };
+  impl("crossbar", t.crossbar_impl, t.crossbar_impl_tiles);
+  impl("accumulator", t.accumulator_impl, t.accumulator_impl_tiles);
+  impl("thresholder", t.thresholder_impl, t.thresholder_impl_tiles);
   return s.str();
 }
 

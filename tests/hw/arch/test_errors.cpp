@@ -335,7 +335,7 @@ TEST(ArchErrors, DocumentShape) {
   EXPECT_EQ(load_error(text + "---\nname: second\n"),
             at(lines + 2) +
                 "unexpected content after the first YAML document (a stray ',' or "
-                "a second document); an arch file holds one chip");
+                "a second document); the file must hold one");
 }
 
 TEST(ArchErrors, StrayCommaIsASyntaxErrorNotAHang) {
@@ -347,7 +347,7 @@ TEST(ArchErrors, StrayCommaIsASyntaxErrorNotAHang) {
   EXPECT_EQ(load_error("- a\n,\n"),
             at(2) +
                 "unexpected content after the first YAML document (a stray ',' or a second "
-                "document); an arch file holds one chip");
+                "document); the file must hold one");
 }
 
 TEST(ArchErrors, MessagesUseThePathAsGiven) {

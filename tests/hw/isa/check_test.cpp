@@ -121,6 +121,13 @@ const Case kCases[] = {
     {"THRESH src=acc[0] dst=obuf[0] count=4 type=b1",
      "ACCADD dst=acc[0] src=obuf[0] type=b1 count=1025",
      "c.cmd:33:1: tile 0: ACCADD: count=1025 exceeds the 1024 accumulator entries"},
+    // i32 sources take 4 bytes per element: 8 of them from obuf[8160] end at the last byte.
+    {"THRESH src=acc[0] dst=obuf[0] count=4 type=b1",
+     "ACCADD dst=acc[0] src=obuf[8160] type=i32 count=8", ""},
+    {"THRESH src=acc[0] dst=obuf[0] count=4 type=b1",
+     "ACCADD dst=acc[0] src=obuf[8164] type=i32 count=8",
+     "c.cmd:33:1: tile 0: ACCADD: src touches obuf[8164 .. +32), outside the output buffer "
+     "(8192 bytes)"},
     {"THRESH src=acc[0] dst=obuf[0] count=4 type=b1",
      "POOL dst=acc[1020] src=acc[0] type=i32 elems=8",
      "c.cmd:33:1: tile 0: POOL: dst touches acc[1020 .. +8), outside the accumulator (1024 "

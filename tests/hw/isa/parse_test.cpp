@@ -145,6 +145,8 @@ TEST(Assemble, AccAddThreshPool) {
   add.scale = 1;
   add.type = DType::kI8;
   EXPECT_EQ(parse_one("AccAdd dst=acc[0] src=obuf[0] type=i8 count=128"), add);
+  add.type = DType::kI32;  // partial sums from another tile, 4 bytes each
+  EXPECT_EQ(parse_one("ACCADD dst=acc[0] src=obuf[0] type=i32 count=128"), add);
 
   Command th;
   th.op = Opcode::kThresh;

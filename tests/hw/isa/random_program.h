@@ -181,7 +181,7 @@ class RandomProgram {
       case Opcode::kAccAdd:
         c.dst = addr({Space::kAcc}, depth);
         c.src = addr(bufs, depth);
-        c.type = dtype({DType::kB1, DType::kT2, DType::kU8, DType::kI8});
+        c.type = dtype({DType::kB1, DType::kT2, DType::kU8, DType::kI8, DType::kI32});
         c.count = value(0, kI64Max);
         c.scale = static_cast<int>(
             opt(1, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()));

@@ -1,0 +1,110 @@
+#include "compiler/backend/halo.h"
+
+#include <algorithm>
+
+namespace imc::compiler {
+
+namespace {
+
+// Index of `part` in its layer's parts.
+size_t index_of(const LayerPlan& lp, const Part& part) {
+  return static_cast<size_t>(&part - lp.parts.data());
+}
+
+std::vector<Rows> intersect(const std::vector<Rows>& own, Rows need) {
+  std::vector<Rows> out;
+  for (const Rows& r : own) {
+    const Rows x{std::max(r.lo, need.lo), std::min(r.hi, need.hi)};
+    if (!x.empty()) out.push_back(x);
+  }
+  return out;
+}
+
+}  // namespace
+
+void assign_input_rows(Plan& p) {
+  if (p.schedule != Schedule::kPipelined) return;
+  for (size_t e = 0; e < p.edges.size(); ++e) {
+    Edge& edge = p.edges[e];
+    if (edge.producer >= 0) continue;
+    const LayerPlan& lp = p.layers[edge.consumer];
+    const size_t n = lp.parts.size();
+    std::vector<Rows> need(n);
+    int64_t total = 0;
+    for (size_t k = 0; k < n; ++k)
+      if (reads_edge(p, static_cast<int>(e), lp.parts[k])) {
+        need[k] = edge_rows(p, static_cast<int>(e), lp.parts[k]);
+        total += std::max<int64_t>(0, need[k].hi - need[k].lo);
+      }
+    const int64_t h = p.value(edge.value).h;
+    if (total <= h) continue;  // no row is read twice
+    // Worth it only when LOADing every part's rows would keep the global buffer's link busy
+    // for clearly longer (twice) than the slowest layer keeps its tiles: passing rows on
+    // couples the parts with handshakes, which the estimate does not see.
+    const int64_t link = p.chip->noc.link_width_bits / 8;
+    const int64_t row = std::max<int64_t>(1, map_bytes(p.value(edge.value)) / h);
+    double flits = 0, period = 0;
+    for (size_t k = 0; k < n; ++k)
+      if (!need[k].empty())
+        flits += 1 + static_cast<double>((need[k].hi - need[k].lo) * row) / link;
+    for (size_t i = 0; i < p.layers.size(); ++i)
+      period = std::max(period, layer_cost(p, i) / (p.layers[i].parts.back().spatial + 1));
+    if (flits <= 2 * period) continue;
+    // Chunks of rows worth at least 8 flits, so that packet headers cost little, filling their
+    // last flit when a few more rows do; each is LOADed by the reader that reads most of it
+    // (readers of the same rows take turns). Larger chunks measured slower: a loader then
+    // feeds more parts, and waits for all their credits.
+    const int64_t least = std::max<int64_t>(1, (8 * link + row - 1) / row);
+    int64_t chunk = least;  // or a little more when that fills its last flit
+    for (int64_t k = 2 * least; k >= least; --k)
+      if ((k * row) % link == 0) chunk = k;
+    edge.own.assign(n, {});
+    for (int64_t lo = 0, c = 0; lo < h; lo += chunk, ++c) {
+      const int64_t hi = std::min(h, lo + chunk);
+      std::vector<size_t> best;
+      int64_t most = 0;
+      for (size_t k = 0; k < n; ++k) {
+        const int64_t overlap = std::min(hi, need[k].hi) - std::max(lo, need[k].lo);
+        if (overlap <= 0 || overlap < most) continue;
+        if (overlap > most) best.clear();
+        most = overlap;
+        best.push_back(k);
+      }
+      if (best.empty()) continue;  // nobody reads these rows
+      std::vector<Rows>& own = edge.own[best[static_cast<size_t>(c) % best.size()]];
+      if (!own.empty() && own.back().hi == lo)
+        own.back().hi = hi;
+      else
+        own.push_back({lo, hi});
+    }
+  }
+}
+
+std::vector<HaloRows> halo_to(const Plan& p, int e, const Part& from) {
+  const Edge& edge = p.edges[e];
+  std::vector<HaloRows> out;
+  if (edge.own.empty()) return out;
+  const LayerPlan& lp = p.layers[edge.consumer];
+  const std::vector<Rows>& own = edge.own[index_of(lp, from)];
+  for (const Part& to : lp.parts) {
+    if (&to == &from || !reads_edge(p, e, to)) continue;
+    std::vector<Rows> rows = intersect(own, edge_rows(p, e, to));
+    if (!rows.empty()) out.push_back({&to, std::move(rows)});
+  }
+  return out;
+}
+
+std::vector<HaloRows> halo_from(const Plan& p, int e, const Part& to) {
+  const Edge& edge = p.edges[e];
+  std::vector<HaloRows> out;
+  if (edge.own.empty() || !reads_edge(p, e, to)) return out;
+  const LayerPlan& lp = p.layers[edge.consumer];
+  for (const Part& from : lp.parts) {
+    if (&from == &to) continue;
+    std::vector<Rows> rows = intersect(edge.own[index_of(lp, from)], edge_rows(p, e, to));
+    if (!rows.empty()) out.push_back({&from, std::move(rows)});
+  }
+  return out;
+}
+
+}  // namespace imc::compiler

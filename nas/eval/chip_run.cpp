@@ -1,0 +1,98 @@
+#include "nas/eval/chip_run.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "compiler/backend/backend.h"
+#include "compiler/frontend/import.h"
+#include "hw/isa/assembler.h"
+#include "hw/isa/file_io.h"
+#include "hw/isa/npy.h"
+#include "nas/eval/run_imcsim.h"
+
+namespace imc::nas {
+
+namespace fs = std::filesystem;
+
+isa::Program compile_model(const std::string& onnx_path, const arch::ChipParams& chip,
+                           const std::string& cmd_path) {
+  const compiler::Graph g = compiler::import_onnx(onnx_path, {});
+  isa::Program program = compiler::compile_graph(g, chip, {});
+  isa::write_file_atomically(cmd_path, isa::disassemble(program));
+  return program;
+}
+
+Resources count_resources(const isa::Program& program, const arch::ChipParams& chip) {
+  std::set<std::pair<int, int>> crossbars;
+  Resources r;
+  for (const isa::TileProgram& t : program.tiles) {
+    bool works = false;
+    for (const isa::Command& c : t.commands) {
+      if (c.op == isa::Opcode::kWxb) crossbars.insert({t.tile, c.xbar});
+      works |= c.op != isa::Opcode::kHalt;
+    }
+    r.tiles += works;
+  }
+  const arch::CrossbarParams& x = chip.tile.crossbar;
+  r.crossbars = int(crossbars.size());
+  r.area_cells = double(r.tiles) * chip.tile.crossbars * x.rows * x.cols * x.cells_per_weight;
+  return r;
+}
+
+ImageSet first_images(const ImageSet& all, int n) {
+  ImageSet s = all;
+  s.count = std::min(all.count, std::max(1, n));
+  s.images.resize(size_t(s.count) * s.rows * s.cols);
+  s.labels.resize(size_t(s.count));
+  return s;
+}
+
+ChipRun run_on_chip(const std::string& cmd_path, const ImageSet& images, const ChipRunOptions& o) {
+  const fs::path work = o.work_dir;
+  fs::create_directories(work);
+  const std::string x = (work / "x.npy").string(), y = (work / "y.npy").string();
+  const std::string stats = (work / "stats.json").string();
+  isa::write_npy_i32(x, {images.count, 1, images.rows, images.cols},
+                     std::vector<int32_t>(images.images.begin(), images.images.end()));
+  std::vector<std::string> argv = {imcsim_program(),
+                                   "--arch",
+                                   o.arch_file,
+                                   "--prog",
+                                   cmd_path,
+                                   "--input",
+                                   x,
+                                   "--output",
+                                   y,
+                                   "--stats",
+                                   stats,
+                                   "--seed",
+                                   std::to_string(o.seed),
+                                   "-q"};
+  for (const std::string& s : o.overrides) argv.insert(argv.end(), {"--set", s});
+  argv.insert(argv.end(), o.extra_args.begin(), o.extra_args.end());
+  const ChildOutcome run = run_child(argv, (work / "imcsim.stderr").string());
+  if (run.exit_status != 0) {
+    throw ChipRunError("imcsim " +
+                       (run.signal ? "died of signal " + std::to_string(run.signal)
+                                   : "exited with status " + std::to_string(run.exit_status)) +
+                       (run.stderr_text.empty() ? "" : ": " + run.stderr_text));
+  }
+  const isa::NpyTensor scores = isa::read_npy_integers(y);
+  if (scores.shape.size() != 2 || scores.shape[0] != images.count) {
+    throw ChipRunError(y + ": expected one row of class scores per image");
+  }
+  ChipRun r;
+  const int64_t classes = scores.shape[1];
+  int correct = 0;
+  for (int i = 0; i < images.count; ++i) {
+    const auto row = scores.values.begin() + i * classes;
+    r.predictions.push_back(int(std::max_element(row, row + classes) - row));
+    correct += r.predictions.back() == images.labels[size_t(i)];
+  }
+  r.accuracy = double(correct) / images.count;
+  r.stats = nlohmann::json::parse(isa::read_file_bytes(stats));
+  return r;
+}
+
+}  // namespace imc::nas

@@ -1,0 +1,55 @@
+// The two steps every use of a trained model on the chip shares: compile it with imcc for a
+// chip, and run a set of images through imcsim (a child process), reading back predictions,
+// accuracy and the statistics.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hw/arch/params.h"
+#include "hw/isa/program.h"
+#include "nas/train/train.h"
+
+namespace imc::nas {
+
+// Compiles an ONNX model (pipelined schedule) and writes the .cmd text to cmd_path.
+// Throws compiler::CompileError / compiler::BackendError / arch::InputError as imcc would.
+isa::Program compile_model(const std::string& onnx_path, const arch::ChipParams& chip,
+                           const std::string& cmd_path);
+
+// Crossbars programmed (distinct tile, crossbar pairs, replicas that balance the pipeline
+// included), tiles doing any work, and the array cells of those tiles: the silicon this
+// network occupies on this chip (it follows both the network and the hardware genome).
+struct Resources {
+  int crossbars = 0, tiles = 0;
+  double area_cells = 0;
+};
+Resources count_resources(const isa::Program& program, const arch::ChipParams& chip);
+
+struct ChipRunOptions {
+  std::string arch_file;
+  std::vector<std::string> overrides;   // --set path=value, applied by imcsim
+  std::string work_dir;                 // x.npy, y.npy, stats.json, imcsim.stderr go here
+  uint64_t seed = 1;                    // imcsim --seed (device variation)
+  std::vector<std::string> extra_args;  // e.g. {"--vcd", "w.vcd"}
+};
+
+struct ChipRun {
+  std::vector<int> predictions;  // argmax of each image's class scores (first wins a tie)
+  double accuracy = 0;
+  nlohmann::json stats;  // imcsim's stats.json
+};
+
+// Runs `images` through the program at cmd_path. Throws ChipRunError when imcsim fails.
+ChipRun run_on_chip(const std::string& cmd_path, const ImageSet& images, const ChipRunOptions& o);
+
+class ChipRunError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The first n images of a set (at least one).
+ImageSet first_images(const ImageSet& all, int n);
+
+}  // namespace imc::nas

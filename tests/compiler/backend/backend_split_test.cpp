@@ -1,0 +1,212 @@
+// Layers whose matrix does not fit one tile: split over tiles by output channels (column
+// groups) and by input rows (row groups whose int32 partial sums their owner adds with
+// ACCADD type=i32). The decisions (dumped after `place`), and compile -> imcsim equal to the
+// naive evaluator bit for bit on both schedules.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "compiler/backend/backend.h"
+#include "sim_check.h"
+#include "tests/compiler/common/random_graph.h"
+
+namespace imc::test {
+namespace {
+
+using compiler::Schedule;
+using compiler::testing::GraphBuilder;
+using isa::DType;
+
+std::string placed(const GraphBuilder& b, const Target& t = {}, Schedule s = Schedule::kPipelined) {
+  std::ostringstream dump;
+  compiler::BackendOptions o;
+  o.schedule = s;
+  o.dump_after = "place";
+  o.dump = &dump;
+  compiler::compile_graph(b.graph(), t.chip(), o);
+  return dump.str();
+}
+
+bool has(const std::string& text, const std::string& what) {
+  return text.find(what) != std::string::npos;
+}
+
+// 3136 inputs (a 7x7x64 map flattened) -> 128: 13 row blocks of 256x128, two per crossbar,
+// eight per tile. Splitting the rows halves every tile's MVMs; the owner adds 128 int32s.
+GraphBuilder dense_3136_128() {
+  GraphBuilder b(41);
+  int x = b.input(DType::kB1, 1, 1, 3136);
+  x = b.dense(x, 128, DType::kB1);
+  b.output(b.dense(x, 10, DType::kI32));
+  return b;
+}
+
+TEST(SplitDecision, DenseTooBigForATileSplitsItsRowsEvenly) {
+  const std::string d = placed(dense_3136_128());
+  EXPECT_TRUE(has(d,
+                  "group 0: column group 0 (out 0..127), row group 0 of 2, row blocks 0..6 "
+                  "(owner)"))
+      << d;
+  EXPECT_TRUE(has(d,
+                  "group 1: column group 0 (out 0..127), row group 1 of 2, row blocks 7..12 "
+                  "(partial sums to the owner)"))
+      << d;
+  EXPECT_TRUE(has(d,
+                  "mat layer0: 1x1x3136 b1 -> 1x1x128 b1 on tiles 0 (rows 0..0, group 0) 1 "
+                  "(rows 0..0, group 1)"))
+      << d;
+}
+
+// More output channels than accumulator entries: column groups, each starting on a byte of
+// the packed b1 output (552 = 69 bytes).
+TEST(SplitDecision, ChannelsBeyondTheAccumulatorSplitColumnsOnByteBounds) {
+  GraphBuilder b(42);
+  int x = b.input(DType::kB1, 1, 1, 256);
+  x = b.dense(x, 1100, DType::kB1);
+  b.output(b.dense(x, 10, DType::kI32));
+  const std::string d = placed(b);
+  EXPECT_TRUE(has(d, "group 0: column group 0 (out 0..551), row group 0 of 1")) << d;
+  EXPECT_TRUE(has(d, "group 1: column group 1 (out 552..1099), row group 0 of 1")) << d;
+}
+
+// 3x3 conv 128 -> 256 on an 8x8 map: 1152x256 needs 5 crossbars. Row groups would move
+// 8x8x256 int32 partial sums per inference; two column groups move none.
+GraphBuilder wide_conv() {
+  GraphBuilder b(43);
+  int x = b.input(DType::kU8, 8, 8, 1);
+  x = b.conv(x, {128, 3, 1, 1, DType::kB1});
+  x = b.conv(x, {256, 3, 1, 1, DType::kB1});
+  x = b.pool(x, 2, 2);
+  b.output(b.conv(x, {1, 3, 1, 1, DType::kI32}));
+  return b;
+}
+
+TEST(SplitDecision, ConvFeatureMapSplitsColumnsNotRows) {
+  const std::string d = placed(wide_conv());
+  EXPECT_TRUE(has(d, "group 0: column group 0 (out 0..127), row group 0 of 1")) << d;
+  EXPECT_TRUE(has(d, "group 1: column group 1 (out 128..255), row group 0 of 1")) << d;
+}
+
+// rram4x4 (8 crossbars of 64x64, 256 accumulator entries): 1x1 conv to 512 channels needs two
+// column groups; the 3x3 conv 512 -> 16 (72 row blocks) needs both: 2 column groups of 8
+// channels, each 2 row groups.
+GraphBuilder deep_conv_rram() {
+  GraphBuilder b(44);
+  int x = b.input(DType::kU8, 4, 4, 1);
+  x = b.conv(x, {512, 1, 1, 0, DType::kB1});
+  x = b.conv(x, {16, 3, 1, 1, DType::kB1});
+  b.output(b.conv(x, {10, 4, 1, 0, DType::kI32}));
+  return b;
+}
+
+TEST(SplitDecision, RowAndColumnGroupsTogether) {
+  const std::string d = placed(deep_conv_rram(), rram_exact());
+  EXPECT_TRUE(has(d, "group 1: column group 1 (out 256..511), row group 0 of 1")) << d;
+  EXPECT_TRUE(has(d, "group 0: column group 0 (out 0..7), row group 0 of 2, row blocks 0..35"))
+      << d;
+  EXPECT_TRUE(has(d, "group 3: column group 1 (out 8..15), row group 1 of 2, row blocks 36..71"))
+      << d;
+}
+
+// 5x5x512 b1 input map (1600 B of the 2 KiB input buffer): one output row of partial sums is
+// 160 B, so two rows fit the slot and the owner's rows are cut in three ranges.
+GraphBuilder partials_need_row_ranges() {
+  GraphBuilder b(45);
+  int x = b.input(DType::kU8, 5, 5, 1);
+  x = b.conv(x, {512, 1, 1, 0, DType::kB1});
+  x = b.conv(x, {8, 3, 1, 1, DType::kB1});
+  b.output(b.conv(x, {10, 5, 1, 0, DType::kI32}));
+  return b;
+}
+
+TEST(SplitDecision, PartialSumsTooBigForTheBufferCutTheRows) {
+  // Sequential: no bottleneck split on top, only the row ranges the buffer needs.
+  const std::string d = placed(partials_need_row_ranges(), rram_exact(), Schedule::kSequential);
+  for (const char* part : {"(rows 0..0, group 0)", "(rows 0..0, group 1)", "(rows 1..2, group 0)",
+                           "(rows 1..2, group 1)", "(rows 3..4, group 0)", "(rows 3..4, group 1)"})
+    EXPECT_TRUE(has(d, part)) << part << "\n" << d;
+  EXPECT_FALSE(has(d, "(rows 0..1, group 0)")) << d;
+}
+
+class Split : public ::testing::TestWithParam<Schedule> {};
+INSTANTIATE_TEST_SUITE_P(Backend, Split,
+                         ::testing::Values(Schedule::kSequential, Schedule::kPipelined),
+                         [](const auto& info) {
+                           return info.param == Schedule::kSequential ? "Sequential" : "Pipelined";
+                         });
+
+TEST_P(Split, DenseRowGroupsAddPartialSumsOnTile8x8) {
+  GraphBuilder b = dense_3136_128();
+  check(b, GetParam());
+}
+
+TEST_P(Split, DenseColumnGroupsSendByteSlicesOnTile8x8) {
+  GraphBuilder b(42);
+  int x = b.input(DType::kB1, 1, 1, 256);
+  x = b.dense(x, 1100, DType::kB1);
+  b.output(b.dense(x, 10, DType::kI32));
+  check(b, GetParam());
+}
+
+TEST_P(Split, ConvColumnGroupsSendPixelSlicesOnTile8x8) {
+  GraphBuilder b = wide_conv();
+  check(b, GetParam(), {}, 2);
+}
+
+TEST_P(Split, ConvRowAndColumnGroupsOnRram4x4) {
+  GraphBuilder b = deep_conv_rram();
+  check(b, GetParam(), rram_exact());
+}
+
+TEST_P(Split, PartialSumsInSeveralRowRangesOnRram4x4) {
+  GraphBuilder b = partials_need_row_ranges();
+  check(b, GetParam(), rram_exact(), 2);
+}
+
+// 3x3 conv 64 -> 64 (9 blocks of 64x64 on 8 crossbars) in two column groups, each adding
+// its channels of the residual with per-channel scales; ternary weights and t2 activations
+// (4 channels per byte).
+TEST_P(Split, ColumnGroupsAddTheirResidualChannelsOnRram4x4) {
+  GraphBuilder b(46);
+  int x = b.input(DType::kU8, 6, 6, 1);
+  const int a = b.conv(x, {64, 3, 1, 1, DType::kT2, true});
+  x = b.conv(a, {64, 3, 1, 1, DType::kT2, true, a, 1, 0});
+  compiler::MatLayer& m = b.graph().layers.back().mat;
+  for (int c = 0; c < 64; ++c) m.residual_scales.push_back(1 + c / 7);
+  b.output(b.conv(x, {10, 6, 1, 0, DType::kI32}));
+  check(b, GetParam(), rram_exact(), 2);
+}
+
+// Random small CNNs on a chip with two 32x32 crossbars per tile, where most layers are split
+// (column groups, row groups, both) and the pipelined schedule adds row ranges, double
+// buffering and passes the input between tiles: imcsim must equal the naive evaluator.
+Target tiny_tiles() {
+  return {kTile8x8,
+          {{"tile.crossbars", "2"},
+           {"tile.crossbar.rows", "32"},
+           {"tile.crossbar.cols", "32"},
+           {"tile.crossbar.rows_per_step", "32"}}};
+}
+
+class RandomSplit : public ::testing::TestWithParam<unsigned> {};
+
+TEST_P(RandomSplit, MatchesTheNaiveEvaluator) {
+  GraphBuilder b(GetParam());
+  const int64_t h = b.uniform(4, 8), w = b.uniform(4, 8);
+  int x = b.input(GetParam() % 2 ? DType::kU8 : DType::kI8, h, w, 1);
+  const DType act = GetParam() % 3 ? DType::kB1 : DType::kT2;
+  x = b.conv(x, {static_cast<int>(b.uniform(4, 24)), 3, 1, 1, act, GetParam() % 3 == 0});
+  const int64_t c = b.graph().values[x].c;
+  x = b.conv(x, {static_cast<int>(c), 3, 1, 1, act, GetParam() % 4 == 0, x, b.uniform(1, 3), 0});
+  if (GetParam() % 2) x = b.pool(x, 2, 2);
+  const compiler::Value v = b.graph().values[x];
+  const compiler::testing::Window whole{static_cast<int>(v.h), static_cast<int>(v.w)};
+  x = b.mat(x, act, b.uniform(8, 40), whole, false);  // a dense layer over the map
+  b.output(b.dense(x, 10, DType::kI32));
+  for (Schedule s : {Schedule::kSequential, Schedule::kPipelined}) check(b, s, tiny_tiles(), 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, RandomSplit, ::testing::Range(1u, 9u));
+
+}  // namespace
+}  // namespace imc::test

@@ -1,0 +1,38 @@
+#include "sim_check.h"
+
+#include <gtest/gtest.h>
+
+#include "hw/isa/check.h"
+#include "tests/compiler/common/naive_graph.h"
+
+namespace imc::test {
+
+std::string Target::extra() const {
+  std::string s;
+  for (const arch::Override& o : sets) s += " --set " + o.path + "=" + o.value;
+  return s;
+}
+
+arch::ChipParams Target::chip() const {
+  return arch::load_chip(std::string(IMCSIM_SOURCE_DIR) + "/" + arch, sets);
+}
+
+Target rram_exact() {
+  return {kRram4x4, {{"tile.crossbar.adc.bits", "6"}}};
+}
+
+int64_t check(compiler::testing::GraphBuilder& b, compiler::Schedule s, const Target& t, int n) {
+  const compiler::Graph g = b.graph();
+  const arch::ChipParams chip = t.chip();
+  compiler::BackendOptions o;
+  o.schedule = s;
+  const isa::Program prog = compiler::compile_graph(g, chip, o);
+  EXPECT_NO_THROW(isa::check_program(prog, chip));
+  const compiler::Tensor input = b.random_input(n);  // ONNX layout (NCHW)
+  const SimRun r = simulate(prog, t.arch, n, input.values, t.extra());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.output, compiler::testing::naive_run(g, input)[0].values);
+  return r.cycles;
+}
+
+}  // namespace imc::test
