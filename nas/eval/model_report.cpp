@@ -149,7 +149,7 @@ std::string model_report_html(const ModelReport& r) {
     << "<tr><th>crossbars / tiles used</th><td>" << r.resources.crossbars << " / "
     << r.resources.tiles << "</td></tr>\n</table>\n"
     << "<h2>Energy by component</h2>\n"
-    << energy_bars(r.stats.at("energy_pj")) << "<h2>Power over the whole test set</h2>\n"
+    << energy_bars(r.stats.at("energy_pj")) << "<h2>Power over the first batch</h2>\n"
     << power_plot(r.power_csv) << "<h2>Confusion matrix</h2>\n"
     << confusion_table(r) << "</body></html>\n";
   return h.str();

@@ -2,6 +2,7 @@
 // per image and writes OUT/{net.cmd, stats.json, power.csv, wave.vcd, report.html}. The
 // waveform covers one image (a separate run): the whole test set's would be gigabytes.
 // Exit status: 0 done; 2 bad input (model, arch file, data set, options); 3 imcsim failed.
+#include <algorithm>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -26,6 +27,7 @@ struct Args {
   std::string model, arch, data = kDefaultDataDir, out = "out";
   std::vector<std::string> sets;
   int images = 10000;
+  int batch = 1000;
   uint64_t seed = 1;
 };
 
@@ -47,9 +49,41 @@ int run(const Args& a) {
   o.extra_args = {"--vcd", (out / "wave.vcd").string()};
   const ChipRun one = run_on_chip(cmd, first_images(test, 1), o);
 
-  o.work_dir = out.string();
-  o.extra_args = {"--power-trace", (out / "power.csv").string()};
-  const ChipRun all = run_on_chip(cmd, test, o);
+  // The global buffer holds a bounded batch: run the test set in batches of --batch images
+  // (each its own imcsim run, pipeline fill included) and add up cycles and energy.
+  ChipRun all;
+  nlohmann::json energy;
+  double cycles_total = 0;
+  for (int first = 0; first < test.count; first += a.batch) {
+    ImageSet part = test;
+    part.count = std::min(a.batch, test.count - first);
+    part.images.assign(test.images.begin() + size_t(first) * test.rows * test.cols,
+                       test.images.begin() + size_t(first + part.count) * test.rows * test.cols);
+    part.labels.assign(test.labels.begin() + first, test.labels.begin() + first + part.count);
+    o.work_dir = out.string();
+    o.extra_args.clear();
+    if (first == 0) o.extra_args = {"--power-trace", (out / "power.csv").string()};
+    const ChipRun r = run_on_chip(cmd, part, o);
+    if (first == 0) {
+      all.stats = r.stats;
+      energy = r.stats.at("energy_pj");
+    } else {
+      for (auto& [name, pj] : energy.items()) {
+        pj = pj.get<double>() + r.stats.at("energy_pj").at(name).get<double>();
+      }
+    }
+    cycles_total += r.stats.at("cycles").get<double>();
+    all.predictions.insert(all.predictions.end(), r.predictions.begin(), r.predictions.end());
+  }
+  int right = 0;
+  for (int i = 0; i < test.count; ++i)
+    right += all.predictions[size_t(i)] == test.labels[size_t(i)];
+  all.accuracy = double(right) / test.count;
+  all.stats["cycles"] = cycles_total;
+  all.stats["batch"] = test.count;
+  all.stats["energy_pj"] = energy;
+  all.stats["energy_per_inference_pj"] = energy.at("total").get<double>() / test.count;
+  isa::write_file_atomically((out / "stats.json").string(), all.stats.dump(2) + "\n");
 
   ModelReport report;
   report.model = a.model;
@@ -91,6 +125,8 @@ int simulate_main(const std::vector<std::string>& args) {
       "arch", po::value(&a.arch), "arch file of the chip")(
       "set", po::value(&a.sets)->composing(), "override an arch file field: path.to.key=value")(
       "images", po::value(&a.images)->default_value(10000), "test images to run (the first N)")(
+      "batch", po::value(&a.batch)->default_value(1000),
+      "images per imcsim run (the global buffer holds a bounded batch)")(
       "data", po::value(&a.data)->default_value(kDefaultDataDir), "Fashion-MNIST directory")(
       "out", po::value(&a.out)->default_value("out"),
       "directory for net.cmd, stats.json, power.csv, wave.vcd, report.html")(
@@ -111,7 +147,9 @@ int simulate_main(const std::vector<std::string>& args) {
     if (a.model.empty() || a.arch.empty()) {
       throw arch::InputError("--model and --arch are required (see --help)");
     }
-    if (a.images < 1) throw arch::InputError("--images must be at least 1");
+    if (a.images < 1 || a.batch < 1) {
+      throw arch::InputError("--images and --batch must be at least 1");
+    }
     return run(a);
   } catch (const arch::InputError& e) {
     std::cerr << "imcnas simulate: " << e.what() << "\n";
