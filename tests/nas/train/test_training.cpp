@@ -85,6 +85,19 @@ TEST(Training, SameSeedAndThreadsGiveIdenticalOnnxBytes) {
   EXPECT_NE(bytes_a, isa::read_file_bytes(dir + "/c.onnx"));
 }
 
+TEST(Training, WeightNoiseChangesTrainingAndStaysDeterministic) {
+  const ImageSet train = blob_images(128, 8, 10, 4);
+  const NetGenome g = tiny_net("vgg8", 8, 0, 16, kB, kB);
+  const std::string dir = temp_dir("noise");
+  TrainOptions noisy = tiny_options(2, 11);
+  noisy.fidelity.noise_sigma = 0.2;
+  train_and_export(g, train, train, noisy, dir + "/a.onnx");
+  train_and_export(g, train, train, noisy, dir + "/b.onnx");
+  train_and_export(g, train, train, tiny_options(2, 11), dir + "/quiet.onnx");
+  EXPECT_EQ(isa::read_file_bytes(dir + "/a.onnx"), isa::read_file_bytes(dir + "/b.onnx"));
+  EXPECT_NE(isa::read_file_bytes(dir + "/a.onnx"), isa::read_file_bytes(dir + "/quiet.onnx"));
+}
+
 TEST(Training, NanLossThrowsTrainError) {
   // Weight noise of 1e38 overflows the class scores to inf: the loss is NaN at once.
   const ImageSet train = blob_images(64, 8, 10, 1);
