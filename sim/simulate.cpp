@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "hw/isa/assembler.h"
+#include "hw/isa/batch_layout.h"
 #include "hw/isa/check.h"
 #include "hw/isa/npy.h"
 #include "hw/models/clock.h"
@@ -71,8 +72,7 @@ SimResult simulate(const SimOptions& o) {
   if (batch < 0) batch = 1;
   const int64_t gb_bytes = chip.global_buffer.capacity_bits / 8;
   auto check_fits = [&](const isa::TensorDecl& d) {
-    const int64_t last =
-        d.gb_addr + (batch - 1) * d.stride + isa::packed_bytes(d.type, d.elements());
+    const int64_t last = isa::batch_end(d, batch);
     if (last > gb_bytes) {
       throw arch::InputError(o.program_path + ":" + std::to_string(d.line) + ": tensor '" + d.name +
                              "' for a batch of " + std::to_string(batch) +
@@ -82,6 +82,15 @@ SimResult simulate(const SimOptions& o) {
   };
   for (const auto& d : program.inputs) check_fits(d);
   for (const auto& d : program.outputs) check_fits(d);
+  // A batch too large for the program's layout would run its outputs over later inputs
+  // (or the reverse) and silently compute on garbage: refuse it.
+  if (const auto overlap = isa::first_overlap(program, batch)) {
+    throw arch::InputError(o.program_path + ":" + std::to_string(overlap->high->line) +
+                           ": tensor '" + overlap->high->name + "' overlaps tensor '" +
+                           overlap->low->name + "' in the global buffer for a batch of " +
+                           std::to_string(batch) + " (at most " + std::to_string(overlap->fit) +
+                           " inferences fit this program's layout)");
+  }
 
   models::Clock::use_femtoseconds();  // before the first sc_time of the process
   models::PlatformOptions po;

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <set>
 
 #include "compiler/backend/backend.h"
 #include "compiler/frontend/import.h"
 #include "hw/isa/assembler.h"
+#include "hw/isa/batch_layout.h"
 #include "hw/isa/file_io.h"
 #include "hw/isa/npy.h"
 #include "nas/eval/run_imcsim.h"
@@ -48,7 +50,15 @@ ImageSet first_images(const ImageSet& all, int n) {
   return s;
 }
 
-ChipRun run_on_chip(const std::string& cmd_path, const ImageSet& images, const ChipRunOptions& o) {
+int max_batch(const isa::Program& program, const arch::ChipParams& chip) {
+  return int(std::min<int64_t>(isa::max_batch(program, chip.global_buffer.capacity_bits / 8),
+                               std::numeric_limits<int>::max()));
+}
+
+namespace {
+
+ChipRun run_one_batch(const std::string& cmd_path, const ImageSet& images,
+                      const ChipRunOptions& o) {
   const fs::path work = o.work_dir;
   fs::create_directories(work);
   const std::string x = (work / "x.npy").string(), y = (work / "y.npy").string();
@@ -93,6 +103,51 @@ ChipRun run_on_chip(const std::string& cmd_path, const ImageSet& images, const C
   r.accuracy = double(correct) / images.count;
   r.stats = nlohmann::json::parse(isa::read_file_bytes(stats));
   return r;
+}
+
+ImageSet slice(const ImageSet& all, int first, int count) {
+  ImageSet s = all;
+  const size_t pixels = size_t(all.rows) * all.cols;
+  s.count = count;
+  s.images.assign(all.images.begin() + first * pixels,
+                  all.images.begin() + (first + count) * pixels);
+  s.labels.assign(all.labels.begin() + first, all.labels.begin() + first + count);
+  return s;
+}
+
+}  // namespace
+
+ChipRun run_on_chip(const std::string& cmd_path, const ImageSet& images, const ChipRunOptions& o) {
+  const int batch = o.batch > 0 ? std::min(o.batch, images.count) : images.count;
+  if (batch == images.count) return run_one_batch(cmd_path, images, o);
+  // Batches one after the other, each its own imcsim run (pipeline fill included): cycles
+  // and energy add up; the stats keep the first batch's other fields.
+  ChipRun all;
+  ChipRunOptions each = o;
+  double cycles = 0;
+  for (int first = 0; first < images.count; first += batch) {
+    const ChipRun r =
+        run_one_batch(cmd_path, slice(images, first, std::min(batch, images.count - first)), each);
+    each.extra_args.clear();  // --vcd, --power-trace: the first batch only
+    if (first == 0) {
+      all.stats = r.stats;
+    } else {
+      for (auto& [name, pj] : all.stats["energy_pj"].items()) {
+        pj = pj.get<double>() + r.stats.at("energy_pj").at(name).get<double>();
+      }
+    }
+    cycles += r.stats.at("cycles").get<double>();
+    all.predictions.insert(all.predictions.end(), r.predictions.begin(), r.predictions.end());
+  }
+  int correct = 0;
+  for (int i = 0; i < images.count; ++i)
+    correct += all.predictions[size_t(i)] == images.labels[size_t(i)];
+  all.accuracy = double(correct) / images.count;
+  all.stats["cycles"] = cycles;
+  all.stats["batch"] = images.count;
+  all.stats["energy_per_inference_pj"] =
+      all.stats["energy_pj"].at("total").get<double>() / images.count;
+  return all;
 }
 
 }  // namespace imc::nas

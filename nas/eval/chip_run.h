@@ -32,7 +32,8 @@ struct ChipRunOptions {
   std::vector<std::string> overrides;   // --set path=value, applied by imcsim
   std::string work_dir;                 // x.npy, y.npy, stats.json, imcsim.stderr go here
   uint64_t seed = 1;                    // imcsim --seed (device variation)
-  std::vector<std::string> extra_args;  // e.g. {"--vcd", "w.vcd"}
+  std::vector<std::string> extra_args;  // e.g. {"--vcd", "w.vcd"}: the first batch only
+  int batch = 0;                        // images per imcsim run (0: all at once); see max_batch()
 };
 
 struct ChipRun {
@@ -40,6 +41,10 @@ struct ChipRun {
   double accuracy = 0;
   nlohmann::json stats;  // imcsim's stats.json
 };
+
+// The largest batch the program's global-buffer layout holds (inputs and outputs must
+// neither overlap nor leave the buffer; imcsim refuses such a batch).
+int max_batch(const isa::Program& program, const arch::ChipParams& chip);
 
 // Runs `images` through the program at cmd_path. Throws ChipRunError when imcsim fails.
 ChipRun run_on_chip(const std::string& cmd_path, const ImageSet& images, const ChipRunOptions& o);

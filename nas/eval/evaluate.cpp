@@ -109,8 +109,11 @@ EvalResult evaluate_full(const EvalJob& job) {
   }
 
   const Clock::time_point compile_start = Clock::now();
+  int batch = 0;
   try {
-    const Resources used = count_resources(compile_model(onnx, chip, cmd), chip);
+    const isa::Program program = compile_model(onnx, chip, cmd);
+    batch = max_batch(program, chip);
+    const Resources used = count_resources(program, chip);
     m.crossbars = used.crossbars;
     m.tiles = used.tiles;
     m.area_cells = used.area_cells;
@@ -132,6 +135,7 @@ EvalResult evaluate_full(const EvalJob& job) {
   run.arch_file = job.arch_file;
   run.overrides = job.genome.arch_overrides;
   run.work_dir = work.string();
+  run.batch = batch;
   std::vector<double> accuracies;
   try {
     for (int i = 0; i < seeds; ++i) {

@@ -39,7 +39,8 @@ int run(const Args& a) {
   fs::create_directories(a.out);
   const fs::path out = a.out;
   const std::string cmd = (out / "net.cmd").string();
-  const Resources used = count_resources(compile_model(a.model, chip, cmd), chip);
+  const isa::Program program = compile_model(a.model, chip, cmd);
+  const Resources used = count_resources(program, chip);
 
   ChipRunOptions o;
   o.arch_file = a.arch;
@@ -49,40 +50,12 @@ int run(const Args& a) {
   o.extra_args = {"--vcd", (out / "wave.vcd").string()};
   const ChipRun one = run_on_chip(cmd, first_images(test, 1), o);
 
-  // The global buffer holds a bounded batch: run the test set in batches of --batch images
-  // (each its own imcsim run, pipeline fill included) and add up cycles and energy.
-  ChipRun all;
-  nlohmann::json energy;
-  double cycles_total = 0;
-  for (int first = 0; first < test.count; first += a.batch) {
-    ImageSet part = test;
-    part.count = std::min(a.batch, test.count - first);
-    part.images.assign(test.images.begin() + size_t(first) * test.rows * test.cols,
-                       test.images.begin() + size_t(first + part.count) * test.rows * test.cols);
-    part.labels.assign(test.labels.begin() + first, test.labels.begin() + first + part.count);
-    o.work_dir = out.string();
-    o.extra_args.clear();
-    if (first == 0) o.extra_args = {"--power-trace", (out / "power.csv").string()};
-    const ChipRun r = run_on_chip(cmd, part, o);
-    if (first == 0) {
-      all.stats = r.stats;
-      energy = r.stats.at("energy_pj");
-    } else {
-      for (auto& [name, pj] : energy.items()) {
-        pj = pj.get<double>() + r.stats.at("energy_pj").at(name).get<double>();
-      }
-    }
-    cycles_total += r.stats.at("cycles").get<double>();
-    all.predictions.insert(all.predictions.end(), r.predictions.begin(), r.predictions.end());
-  }
-  int right = 0;
-  for (int i = 0; i < test.count; ++i)
-    right += all.predictions[size_t(i)] == test.labels[size_t(i)];
-  all.accuracy = double(right) / test.count;
-  all.stats["cycles"] = cycles_total;
-  all.stats["batch"] = test.count;
-  all.stats["energy_pj"] = energy;
-  all.stats["energy_per_inference_pj"] = energy.at("total").get<double>() / test.count;
+  // The global buffer holds a bounded batch: the test set runs in batches of at most
+  // --batch images (each its own imcsim run); cycles and energy add up.
+  o.work_dir = out.string();
+  o.extra_args = {"--power-trace", (out / "power.csv").string()};
+  o.batch = std::min(a.batch, max_batch(program, chip));
+  const ChipRun all = run_on_chip(cmd, test, o);
   isa::write_file_atomically((out / "stats.json").string(), all.stats.dump(2) + "\n");
 
   ModelReport report;

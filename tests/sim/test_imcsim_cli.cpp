@@ -350,4 +350,28 @@ TEST(ImcsimOptions, SetOverridesTheArchFile) {
 }
 
 }  // namespace
+
+TEST(ImcsimCli, ABatchWhoseOutputsWouldRunOverItsInputsIsRefused) {
+  // fc_one_tile keeps its inputs (784 B each) at 0 and its outputs at 1 MiB: 1337 inputs
+  // fit below the outputs, 1338 would be overwritten by the first scores.
+  Scratch s;
+  for (const int batch : {1337, 1338}) {
+    const std::string x = s.path("x" + std::to_string(batch) + ".npy");
+    isa::write_npy_i32(x, {batch, 784}, std::vector<int32_t>(size_t(batch) * 784, 3));
+    const ToolRun r = run_tool(IMCSIM_BINARY,
+                               "--arch configs/tile8x8.yaml --prog "
+                               "examples/fc_one_tile/program.cmd -q --input " +
+                                   x);
+    if (batch == 1337) {
+      EXPECT_EQ(r.status, 0) << r.err;
+    } else {
+      EXPECT_EQ(r.status, 2);
+      EXPECT_NE(r.err.find("program.cmd:7: tensor 'y' overlaps tensor 'x' in the global buffer "
+                           "for a batch of 1338 (at most 1337 inferences fit"),
+                std::string::npos)
+          << r.err;
+    }
+  }
+}
+
 }  // namespace imc::test

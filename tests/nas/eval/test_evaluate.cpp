@@ -71,6 +71,17 @@ TEST(Evaluate, VariationIsMonteCarloOverSeeds) {
   EXPECT_NE(r.metrics.accuracy, r.metrics.software_accuracy);  // sigma 0.3 flips decisions
 }
 
+TEST(Evaluate, MoreTestImagesThanTheGlobalBufferHoldsRunInBatches) {
+  // rram4x4's 512 KiB global buffer holds about 330 images of this network's layout.
+  test::Scratch s;
+  EvalJob job = tiny_job(s);
+  job.arch_file = std::string(IMCSIM_SOURCE_DIR) + "/configs/rram4x4.yaml";
+  job.fidelity.test_images = 800;
+  const EvalResult r = evaluate_full(job);
+  ASSERT_TRUE(r.ok) << r.failure;
+  EXPECT_EQ(r.metrics.accuracy, r.metrics.software_accuracy);  // no image lost to overlap
+}
+
 TEST(Evaluate, ANetworkThatDoesNotFitIsAFailedCandidate) {
   test::Scratch s;
   EvalJob job = tiny_job(s);
