@@ -33,4 +33,10 @@ class BackendError : public std::runtime_error {
 isa::Program compile_graph(const Graph& g, const arch::ChipParams& chip, const BackendOptions& o);
 std::vector<std::string> backend_pass_names();
 
+// Crossbars one copy of the weights occupies on this chip: every matrix partitioned and
+// packed as compile_graph does, without in-tile copies or the pipelined schedule's spatial
+// split (a layer cut into row ranges to fit its buffers counts once per range). The network's
+// footprint, whereas the pipelined program spreads it over every spare crossbar.
+int64_t weight_crossbars(const Graph& g, const arch::ChipParams& chip);
+
 }  // namespace imc::compiler

@@ -17,15 +17,18 @@ namespace imc::nas {
 
 namespace fs = std::filesystem;
 
-isa::Program compile_model(const std::string& onnx_path, const arch::ChipParams& chip,
-                           const std::string& cmd_path) {
+CompiledModel compile_model(const std::string& onnx_path, const arch::ChipParams& chip,
+                            const std::string& cmd_path) {
   const compiler::Graph g = compiler::import_onnx(onnx_path, {});
-  isa::Program program = compiler::compile_graph(g, chip, {});
-  isa::write_file_atomically(cmd_path, isa::disassemble(program));
-  return program;
+  CompiledModel m;
+  m.program = compiler::compile_graph(g, chip, {});
+  m.weight_crossbars = compiler::weight_crossbars(g, chip);
+  isa::write_file_atomically(cmd_path, isa::disassemble(m.program));
+  return m;
 }
 
-Resources count_resources(const isa::Program& program, const arch::ChipParams& chip) {
+Resources count_resources(const CompiledModel& model, const arch::ChipParams& chip) {
+  const isa::Program& program = model.program;
   std::set<std::pair<int, int>> crossbars;
   Resources r;
   for (const isa::TileProgram& t : program.tiles) {
@@ -38,7 +41,7 @@ Resources count_resources(const isa::Program& program, const arch::ChipParams& c
   }
   const arch::CrossbarParams& x = chip.tile.crossbar;
   r.crossbars = int(crossbars.size());
-  r.area_cells = double(r.tiles) * chip.tile.crossbars * x.rows * x.cols * x.cells_per_weight;
+  r.area_cells = double(model.weight_crossbars) * x.rows * x.cols * x.cells_per_weight;
   return r;
 }
 

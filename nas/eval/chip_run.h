@@ -13,19 +13,28 @@
 
 namespace imc::nas {
 
-// Compiles an ONNX model (pipelined schedule) and writes the .cmd text to cmd_path.
-// Throws compiler::CompileError / compiler::BackendError / arch::InputError as imcc would.
-isa::Program compile_model(const std::string& onnx_path, const arch::ChipParams& chip,
-                           const std::string& cmd_path);
+// An ONNX model compiled for a chip (pipelined schedule), and the crossbars one copy of its
+// weights needs there (compiler::weight_crossbars).
+struct CompiledModel {
+  isa::Program program;
+  int64_t weight_crossbars = 0;
+};
 
-// Crossbars programmed (distinct tile, crossbar pairs, replicas that balance the pipeline
-// included), tiles doing any work, and the array cells of those tiles: the silicon this
-// network occupies on this chip (it follows both the network and the hardware genome).
+// Compiles an ONNX model and writes the .cmd text to cmd_path. Throws
+// compiler::CompileError / compiler::BackendError / arch::InputError as imcc would.
+CompiledModel compile_model(const std::string& onnx_path, const arch::ChipParams& chip,
+                            const std::string& cmd_path);
+
+// What the network occupies on this chip. `crossbars`: programmed by the pipelined program
+// (distinct tile, crossbar pairs: the copies that balance the pipeline included); `tiles`:
+// doing any work there. `area_cells`: the array cells of one copy of the weights,
+// weight_crossbars x rows x cols x cells per weight: the pipelined program fills every spare
+// tile with copies, so only this follows the network (and the hardware genome), not the chip.
 struct Resources {
   int crossbars = 0, tiles = 0;
   double area_cells = 0;
 };
-Resources count_resources(const isa::Program& program, const arch::ChipParams& chip);
+Resources count_resources(const CompiledModel& model, const arch::ChipParams& chip);
 
 struct ChipRunOptions {
   std::string arch_file;

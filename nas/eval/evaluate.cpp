@@ -111,9 +111,9 @@ EvalResult evaluate_full(const EvalJob& job) {
   const Clock::time_point compile_start = Clock::now();
   int batch = 0;
   try {
-    const isa::Program program = compile_model(onnx, chip, cmd);
-    batch = max_batch(program, chip);
-    const Resources used = count_resources(program, chip);
+    const CompiledModel compiled = compile_model(onnx, chip, cmd);
+    batch = max_batch(compiled.program, chip);
+    const Resources used = count_resources(compiled, chip);
     m.crossbars = used.crossbars;
     m.tiles = used.tiles;
     m.area_cells = used.area_cells;

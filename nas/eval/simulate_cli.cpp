@@ -39,8 +39,8 @@ int run(const Args& a) {
   fs::create_directories(a.out);
   const fs::path out = a.out;
   const std::string cmd = (out / "net.cmd").string();
-  const isa::Program program = compile_model(a.model, chip, cmd);
-  const Resources used = count_resources(program, chip);
+  const CompiledModel compiled = compile_model(a.model, chip, cmd);
+  const Resources used = count_resources(compiled, chip);
 
   ChipRunOptions o;
   o.arch_file = a.arch;
@@ -54,7 +54,7 @@ int run(const Args& a) {
   // --batch images (each its own imcsim run); cycles and energy add up.
   o.work_dir = out.string();
   o.extra_args = {"--power-trace", (out / "power.csv").string()};
-  o.batch = std::min(a.batch, max_batch(program, chip));
+  o.batch = std::min(a.batch, max_batch(compiled.program, chip));
   const ChipRun all = run_on_chip(cmd, test, o);
   isa::write_file_atomically((out / "stats.json").string(), all.stats.dump(2) + "\n");
 

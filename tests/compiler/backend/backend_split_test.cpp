@@ -57,6 +57,19 @@ TEST(SplitDecision, DenseTooBigForATileSplitsItsRowsEvenly) {
       << d;
 }
 
+TEST(WeightCrossbars, CountOneCopyOfEveryBlockWhateverTheSchedule) {
+  // 13 row blocks of 256x128 pack two per crossbar (disjoint columns): 4 crossbars for row
+  // group 0 (7 blocks) and 3 for row group 1 (6 blocks); the 128x10 classifier needs one.
+  const Target t;
+  EXPECT_EQ(compiler::weight_crossbars(dense_3136_128().graph(), t.chip()), 8);
+  // The pipelined program of the same network copies blocks onto spare crossbars.
+  int programmed = 0;
+  for (const isa::TileProgram& tp :
+       compiler::compile_graph(dense_3136_128().graph(), t.chip(), {}).tiles)
+    for (const isa::Command& c : tp.commands) programmed += c.op == isa::Opcode::kWxb;
+  EXPECT_GT(programmed, 8);
+}
+
 // More output channels than accumulator entries: column groups, each starting on a byte of
 // the packed b1 output (552 = 69 bytes).
 TEST(SplitDecision, ChannelsBeyondTheAccumulatorSplitColumnsOnByteBounds) {
