@@ -5,6 +5,7 @@
 // children (hours). Hypervolume in a frame shared by both runs of a seed (pareto.h): 1 -
 // accuracy and log10 costs, each spanning [0, 1] over both runs' feasible candidates,
 // reference point (1.1, ..., 1.1).
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -51,6 +52,35 @@ std::vector<Point> front_of(const HvFrame& f, const std::vector<Metrics>& ms) {
   for (const Metrics& m : ms) all.push_back(f.normalised(m));
   for (size_t i : pareto_front(all)) front.push_back(all[i]);
   return front;
+}
+
+// One search, timed: the wall time and what it evaluated.
+struct Timed {
+  int64_t id = 0;
+  SearchSummary summary;
+  double seconds = 0;
+  double best_accuracy = 0;
+};
+
+Timed timed_search(const SearchSettings& s, const SearchSpace& space, Store& store,
+                   WorkerPool& pool) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Timed t;
+  t.summary = run_search(s, space, store, pool, nullptr);
+  t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  t.id = t.summary.search.id;
+  for (const CandidateRecord& c : store.candidates(t.id))
+    if (c.ok()) t.best_accuracy = std::max(t.best_accuracy, c.metrics.accuracy);
+  return t;
+}
+
+void print_run(const char* algo, int seed, const Timed& t) {
+  std::printf(
+      "  %-6s seed %d: %lld proposals, %lld candidates evaluated, %lld failed, best "
+      "accuracy %.4f, %.0f s\n",
+      algo, seed, static_cast<long long>(t.summary.proposals),
+      static_cast<long long>(t.summary.evaluated), static_cast<long long>(t.summary.failed),
+      t.best_accuracy, t.seconds);
 }
 
 }  // namespace
@@ -112,12 +142,17 @@ int main(int argc, char** argv) {
               << "seed  hv_random  hv_nsga2  ratio  front_r  front_n  C(n,r)  C(r,n)\n";
     double log_sum = 0;
     int wins = 0;
+    double seconds[2] = {0, 0};
+    std::vector<std::pair<Timed, Timed>> runs;
     for (int seed = 1; seed <= seeds; ++seed) {
       SearchSettings r = base, n = base;
       r.algo = "random", n.algo = "nsga2";
       r.seed = n.seed = uint64_t(seed);
-      const int64_t rid = run_search(r, space, store, *pool, nullptr).search.id;
-      const int64_t nid = run_search(n, space, store, *pool, nullptr).search.id;
+      const Timed tr = timed_search(r, space, store, *pool);
+      const Timed tn = timed_search(n, space, store, *pool);
+      const int64_t rid = tr.id, nid = tn.id;
+      seconds[0] += tr.seconds, seconds[1] += tn.seconds;
+      runs.push_back({tr, tn});
       const std::vector<Metrics> mr = feasible(store, rid, r), mn = feasible(store, nid, n);
       std::vector<Metrics> both = mr;
       both.insert(both.end(), mn.begin(), mn.end());
@@ -129,6 +164,13 @@ int main(int argc, char** argv) {
       std::printf("%4d  %9.4f  %8.4f  %5.3f  %7zu  %7zu  %6.2f  %6.2f\n", seed, hr, hn, hn / hr,
                   fr.size(), fn.size(), coverage(fn, fr), coverage(fr, fn));
     }
+    std::printf("runs:\n");
+    for (size_t k = 0; k < runs.size(); ++k) {
+      print_run("random", int(k) + 1, runs[k].first);
+      print_run("nsga2", int(k) + 1, runs[k].second);
+    }
+    std::printf("mean wall time per search: random %.0f s, nsga2 %.0f s (%d workers)\n",
+                seconds[0] / seeds, seconds[1] / seeds, base.workers);
     std::printf(
         "hypervolume ratio NSGA-II/random: %.3f (geometric mean over %d seeds; NSGA-II "
         "ahead on %d)\n",

@@ -15,7 +15,8 @@ body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; }
 h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; }
 table { border-collapse: collapse; } td, th { padding: 2px 8px; text-align: right; }
 th { border-bottom: 1px solid #999; } tr:nth-child(even) td { background: #f4f4f4; }
-td.text { text-align: left; font-family: monospace; }
+td.text { text-align: left; font-family: monospace; white-space: nowrap; }
+td.why { text-align: left; font-family: monospace; min-width: 40em; }
 table.settings td { text-align: left; }
 tr.failed td { color: #a33; } tr.front td { font-weight: 600; }
 .charts { display: flex; flex-wrap: wrap; gap: 16px; }
@@ -133,7 +134,7 @@ std::string candidates_table(const ResultsView& v) {
     }
     o << "<td>" << num(c.wall_s, "%.2f") << "</td><td>" << c.attempts << "</td><td class=\"text\">"
       << xml_escape(c.worker) << "</td><td class=\"text\">" << xml_escape(c.description)
-      << "</td><td class=\"text\">" << xml_escape(c.failure) << "</td></tr>\n";
+      << "</td><td class=\"why\">" << xml_escape(c.failure) << "</td></tr>\n";
   }
   o << "</table>\n";
   return o.str();
@@ -184,7 +185,7 @@ std::string report_html(const ResultsView& v) {
   for (size_t i = 0; i < hv.size(); ++i) curve.x.push_back(double(i + 1)), curve.y.push_back(hv[i]);
   o << svg_chart({"candidates evaluated"}, {"hypervolume"}, {curve}, 620, 300);
 
-  o << "<h2>Candidates</h2>\n" << candidates_table(v);
+  o << "<h2 id=\"candidates\">Candidates</h2>\n" << candidates_table(v);
   o << "</body></html>\n";
   return o.str();
 }
