@@ -85,12 +85,19 @@ int64_t channel_align(isa::DType t) {
   return bits < 8 ? 8 / bits : 1;
 }
 
+// Column groups start on a byte of the output pixel and of the residual pixel, whose
+// channels they add from there (a t2 output with a b1 residual: 8 channels, not 4).
+int64_t group_align(const Plan& p, const MatLayer& l) {
+  const int64_t out = channel_align(p.value(l.output).type);
+  return l.residual < 0 ? out : std::max(out, channel_align(p.value(l.residual).type));
+}
+
 Candidate candidate(const Plan& p, size_t i, MatPlan m, int64_t ncg) {
   const MatLayer& l = p.g->layers[i].mat;
   const arch::TileParams& t = p.chip->tile;
   const Value& out = p.value(l.output);
   Candidate c;
-  const int64_t align = channel_align(out.type);
+  const int64_t align = group_align(p, l);  // powers of two: the larger is both
   const int64_t width = (out.c + ncg - 1) / ncg + align - 1;
   const int64_t step = width - width % align;
   auto fail = [&](std::string why) {

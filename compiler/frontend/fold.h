@@ -1,5 +1,5 @@
 // Pass "fold": the op-level view -> the IR Graph. Walks the nodes in graph order and folds
-// each matmul (Conv, Gemm, MatMul) with what follows it — bias Adds, BatchNorm, a binary
+// each matmul (Conv, Gemm, MatMul) with what follows it — bias Adds, BatchNorm, a b1/t2
 // residual Add, a MaxPool before the binarizer, and the binarizer (Sign, BipolarQuant,
 // MultiThreshold) — into one MatLayer with integer thresholds. See docs/compiler-frontend.md.
 #pragma once

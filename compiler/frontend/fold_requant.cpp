@@ -1,7 +1,9 @@
-// What follows a matmul's integer sums: bias Add, BatchNormalization, a residual Add and the
-// binarizer (Sign, BipolarQuant, MultiThreshold), folded into thresholds (requant.h).
+// What follows a matmul's integer sums: bias Add, BatchNormalization, a residual Add of a
+// binary or ternary activation and the binarizer or ternarizer (Sign, BipolarQuant,
+// MultiThreshold), folded into thresholds and residual scales (requant.h).
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "compiler/frontend/folder.h"
@@ -42,6 +44,75 @@ void set_residual_scales(MatLayer& m, const std::vector<int>& scales) {
     m.residual_scales = scales;
 }
 
+// The largest |a| of each output channel's sums: its weights' |w| summed, times the largest
+// magnitude of an input element.
+std::vector<int64_t> reach(const MatLayer& m, isa::DType input, int64_t channels) {
+  const int64_t big = input == isa::DType::kU8 ? 255 : input == isa::DType::kI8 ? 128 : 1;
+  const size_t row = m.weights.size() / static_cast<size_t>(channels);
+  std::vector<int64_t> r(static_cast<size_t>(channels), 0);
+  for (size_t c = 0; c < r.size(); ++c)
+    for (size_t j = 0; j < row; ++j) r[c] += std::abs(m.weights[c * row + j]) * big;
+  return r;
+}
+
+// Thresholds and residual scales of a layer whose requantization has a residual, one level
+// list per channel ({level} for a binarizer, {lo, hi} for a ternarizer). A b1 residual into
+// a binarizer: the closed form at sum_shift 1 (residual_threshold). Otherwise (a t2 residual,
+// or a ternarizer): the smallest sum_shift at which every channel has an exact integer form
+// (residual_requant).
+std::vector<Threshold> fold_residual(const Folder& f, const OpNode& n, Sums& s, isa::DType residual,
+                                     isa::DType input,
+                                     const std::vector<std::vector<double>>& levels) {
+  std::vector<Threshold> th;
+  std::vector<int> scales;
+  for (int64_t c = 0; c < s.c; ++c)
+    if (s.f[c].num == 0)
+      f.fail(n, "channel " + std::to_string(c) + " has BatchNorm scale 0 before a residual");
+  if (residual == isa::DType::kB1 && levels[0].size() == 1) {
+    for (int64_t c = 0; c < s.c; ++c) {
+      const auto r = residual_threshold(s.f[c], levels[c][0]);
+      scales.push_back(r->residual_scale);
+      th.push_back(r->threshold);
+    }
+    set_residual_scales(s.mat, scales);
+    s.mat.sum_shift = 1;
+    return th;
+  }
+  const std::vector<int> values =
+      residual == isa::DType::kB1 ? std::vector<int>{-1, 1} : std::vector<int>{-1, 0, 1};
+  const std::vector<int64_t> bound = reach(s.mat, input, s.c);
+  // Each cut is ceil(tau_L - r*q) of one real point (tau_L, q = sigma/gamma); the integer
+  // points (T/2^k, s/2^k) that give the same cuts form polygons with corners on
+  // half-integers, holding points on quarter-integers: shift 2 always suffices. Beyond that only
+  // inconsistent cuts (a decision point exactly on a tie, rounded differently per r) or int32
+  // overflow fail.
+  constexpr int kMaxShift = 8;
+  int64_t worst = 0;
+  for (int shift = 0; shift <= kMaxShift; ++shift) {
+    th.clear();
+    scales.clear();
+    for (int64_t c = 0; c < s.c; ++c) {
+      const auto r = residual_requant(s.f[c], levels[c], values, bound[c], shift);
+      if (!r) {
+        worst = c;
+        break;
+      }
+      scales.push_back(r->residual_scale);
+      th.push_back(r->threshold);
+    }
+    if (static_cast<int64_t>(th.size()) == s.c) {
+      set_residual_scales(s.mat, scales);
+      s.mat.sum_shift = shift;
+      return th;
+    }
+  }
+  f.fail(n, "channel " + std::to_string(worst) + ": no exact integer thresholds for the " +
+                isa::to_string(residual) + " residual up to sum shift " +
+                std::to_string(kMaxShift) +
+                " (a decision point of its BatchNorm is an exact tie, or the shifted sums "
+                "overflow int32)");
+}
+
 }  // namespace
 
 void Folder::batch_norm(const OpNode& n) {
@@ -75,9 +146,9 @@ void Folder::add(const OpNode& n) {
   const Value& rv = g_.values[r.value];
   if (s.residual >= 0) fail(n, "only one residual Add per layer is supported");
   if (s.has_pool) fail(n, "a residual Add after a MaxPool on the sums is not supported");
-  if (rv.type != isa::DType::kB1)
-    fail(n, "the residual '" + other + "' must be a binary activation (" + isa::to_string(rv.type) +
-                " residuals are not supported yet)");
+  if (rv.type != isa::DType::kB1 && rv.type != isa::DType::kT2)
+    fail(n, "the residual '" + other + "' must be a binary or ternary activation (" +
+                isa::to_string(rv.type) + " residuals are not supported)");
   if (r.onnx_shape != s.onnx_shape || rv.elements() != s.h * s.w * s.c)
     fail(n, "the residual " + dims_text(r.onnx_shape) + " does not match the sums " +
                 dims_text(s.onnx_shape));
@@ -94,18 +165,10 @@ void Folder::binarize(const OpNode& n) {
   std::vector<Threshold> th;
   if (s.residual < 0) {
     for (const Affine& f : s.f) th.push_back(binary_threshold(f, 0));
-    set_act(n.outputs[0], emit(n, std::move(s), isa::DType::kB1, th, n.outputs[0]));
-    return;
+  } else {
+    th = fold_residual(*this, n, s, g_.values[s.residual].type, g_.values[s.mat.input].type,
+                       std::vector<std::vector<double>>(s.c, {0.0}));
   }
-  std::vector<int> scales;
-  for (int64_t c = 0; c < s.c; ++c) {
-    const auto r = residual_threshold(s.f[c], 0);
-    if (!r) fail(n, "channel " + std::to_string(c) + " has BatchNorm scale 0 before a residual");
-    scales.push_back(r->residual_scale);
-    th.push_back(r->threshold);
-  }
-  set_residual_scales(s.mat, scales);
-  s.mat.sum_shift = 1;
   set_act(n.outputs[0], emit(n, std::move(s), isa::DType::kB1, th, n.outputs[0]));
 }
 
@@ -125,24 +188,24 @@ void Folder::multi_threshold(const OpNode& n) {
     fail(n, std::to_string(steps) + " thresholds with out_scale " + std::to_string(scale) +
                 " and out_bias " + std::to_string(bias) +
                 " are neither binary (1, 2, -1) nor ternary (2, 1, -1)");
-  if (ternary && s.residual >= 0) fail(n, "ternary residuals are not supported yet");
-  std::vector<Threshold> th;
-  std::vector<int> scales;
+  std::vector<std::vector<double>> levels;
   for (int64_t c = 0; c < s.c; ++c) {
     const double* row = &t.data[(t.dims[0] == 1 ? 0 : c) * steps];
-    if (binary && s.residual < 0) {
-      th.push_back(binary_threshold(s.f[c], row[0]));
-    } else if (binary) {
-      const auto r = residual_threshold(s.f[c], row[0]);
-      if (!r) fail(n, "channel " + std::to_string(c) + " has scale 0 before a residual");
-      scales.push_back(r->residual_scale);
-      s.mat.sum_shift = 1;
-      th.push_back(r->threshold);
+    if (binary) {
+      levels.push_back({row[0]});
     } else {
-      th.push_back(ternary_threshold(s.f[c], std::min(row[0], row[1]), std::max(row[0], row[1])));
+      levels.push_back({std::min(row[0], row[1]), std::max(row[0], row[1])});
     }
   }
-  if (!scales.empty()) set_residual_scales(s.mat, scales);
+  std::vector<Threshold> th;
+  if (s.residual >= 0) {
+    th =
+        fold_residual(*this, n, s, g_.values[s.residual].type, g_.values[s.mat.input].type, levels);
+  } else {
+    for (int64_t c = 0; c < s.c; ++c)
+      th.push_back(binary ? binary_threshold(s.f[c], levels[c][0])
+                          : ternary_threshold(s.f[c], levels[c][0], levels[c][1]));
+  }
   const isa::DType type = binary ? isa::DType::kB1 : isa::DType::kT2;
   set_act(n.outputs[0], emit(n, std::move(s), type, th, n.outputs[0]));
 }

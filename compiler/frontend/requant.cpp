@@ -18,6 +18,21 @@ int32_t clamp32(int64_t t) {
   return static_cast<int32_t>(std::clamp(t, kMin, kMax));
 }
 
+// floor and ceil of n / d for d > 0
+int64_t floor_div(int64_t n, int64_t d) {
+  return n / d - (n % d != 0 && n < 0 ? 1 : 0);
+}
+int64_t ceil_div(int64_t n, int64_t d) {
+  return -floor_div(-n, d);
+}
+
+// lo < T - s*r <= hi for one cut point; a missing side is a cut beyond the reachable sums.
+struct Bound {
+  int r = 0;
+  bool has_lo = false, has_hi = false;
+  int64_t lo = 0, hi = 0;
+};
+
 }  // namespace
 
 void Affine::add(double c) {
@@ -103,6 +118,66 @@ std::optional<ResidualThreshold> residual_threshold(const Affine& f, double leve
   ResidualThreshold r;
   r.threshold = {ap + am, ap + am, plus.kind == Cut::Kind::kBelow};
   r.residual_scale = am - ap;
+  return r;
+}
+
+std::optional<ResidualThreshold> residual_requant(const Affine& f,
+                                                  const std::vector<double>& levels,
+                                                  const std::vector<int>& residual, int64_t reach,
+                                                  int shift) {
+  if (f.num == 0 || levels.empty() || levels.size() > 2 || residual.empty() || reach < 0 ||
+      shift < 0 || shift > 30 || reach > (kMax >> shift))
+    return std::nullopt;
+  const int64_t k = int64_t{1} << shift;
+  const bool below = f.num < 0;  // y decreasing in a: +1 iff a < t, the thresholder's invert
+  // acc = (a << shift) + s*r >= T  <=>  a >= ceil((T - s*r) / k), which must be the cut t
+  // (clamped to the reachable sums: t <= -reach always holds, t > reach never does).
+  std::vector<std::vector<Bound>> bounds(levels.size());
+  for (size_t l = 0; l < levels.size(); ++l) {
+    for (int r : residual) {
+      const int64_t t = std::clamp<int64_t>(cut(f, levels[l] - r).t, -reach, reach + 1);
+      Bound b;
+      b.r = r;
+      if (t > -reach) b.has_lo = true, b.lo = k * (t - 1);
+      if (t <= reach) b.has_hi = true, b.hi = k * t;
+      bounds[l].push_back(b);
+    }
+  }
+  // An integer T exists for a level iff lo1 + s*r1 < hi2 + s*r2 for every pair of its
+  // bounds: s*(r1 - r2) <= hi2 - lo1 - 1, linear in s.
+  constexpr int64_t kInf = int64_t{1} << 62;
+  int64_t s_lo = -kInf, s_hi = kInf;
+  for (const auto& level : bounds) {
+    for (const Bound& b1 : level) {
+      for (const Bound& b2 : level) {
+        if (!b1.has_lo || !b2.has_hi) continue;
+        const int64_t c = b2.hi - b1.lo - 1, d = b1.r - b2.r;
+        if (d > 0) s_hi = std::min(s_hi, floor_div(c, d));
+        if (d < 0) s_lo = std::max(s_lo, ceil_div(-c, -d));
+        if (d == 0 && c < 0) return std::nullopt;
+      }
+    }
+  }
+  if (s_lo > s_hi) return std::nullopt;
+  const int64_t s = std::clamp<int64_t>(0, s_lo, s_hi);     // the smallest scale that works
+  if (std::abs(s) > kMax - k * reach) return std::nullopt;  // the accumulator would wrap
+  std::vector<int64_t> t;
+  for (const auto& level : bounds) {
+    int64_t t_lo = -kInf, t_hi = kInf;
+    for (const Bound& b : level) {
+      if (b.has_lo) t_lo = std::max(t_lo, b.lo + s * b.r + 1);
+      if (b.has_hi) t_hi = std::min(t_hi, b.hi + s * b.r);
+    }
+    const int64_t v = t_hi < kInf ? t_hi : t_lo;
+    if (v < t_lo || v > t_hi || v < kMin || v > kMax) return std::nullopt;
+    t.push_back(v);
+  }
+  // [acc >= T0] + [acc >= T1] is symmetric in T0, T1: the thresholder wants t0 <= t1.
+  const int64_t t0 = *std::min_element(t.begin(), t.end());
+  const int64_t t1 = *std::max_element(t.begin(), t.end());
+  ResidualThreshold r;
+  r.threshold = {static_cast<int32_t>(t0), static_cast<int32_t>(t1), below};
+  r.residual_scale = static_cast<int>(s);
   return r;
 }
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "compiler/ir.h"
 
@@ -47,6 +48,22 @@ struct ResidualThreshold {
   int residual_scale = 0;
 };
 std::optional<ResidualThreshold> residual_threshold(const Affine& f, double level);
+
+// The general residual requantization: a residual r with values in `residual` ({-1, +1} for
+// a b1 residual, {-1, 0, +1} for t2) added to y before the binarizer (levels = {level}: +1
+// iff y(a) + r >= level) or the FINN ternarizer (levels = {lo, hi}, lo <= hi:
+// [y(a) + r >= lo] + [y(a) + r >= hi] - 1). Its exact integer form at one sum shift k:
+// requantize((a << k) + residual_scale * r) with `threshold` (b1: t1 = t0; t2: t0 <= t1;
+// invert for a decreasing y), equal to the formula for every sum |a| <= reach. Each cut
+// point y(a) + r >= level is a >= A(level - r) (cut()); the integer scale s and thresholds
+// T must satisfy ceil((T - s*r) / 2^k) = A for every r and level, a cut beyond the reachable
+// sums only on its side. nullopt when no such integers exist at this shift (a larger one may
+// have them: A is ceil(tau - r*sigma/gamma), a rational T/2^k, s/2^k near tau, sigma/gamma
+// works) or when (a << k) + s*r could leave int32. y must depend on a (f.num != 0).
+std::optional<ResidualThreshold> residual_requant(const Affine& f,
+                                                  const std::vector<double>& levels,
+                                                  const std::vector<int>& residual, int64_t reach,
+                                                  int shift);
 
 // The integer a where the IR's binary/ternary requantization is evaluated (for tests and
 // dumps): b1: a >= t0 ? +1 : -1; t2: [a >= t0] + [a >= t1] - 1; negated when invert.

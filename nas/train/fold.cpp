@@ -59,7 +59,7 @@ void fold_stage(const BnnNet& net, size_t i, FoldedStage& f) {
       f.res_mean.push_back(float(m));
       f.res_var.push_back(float(d * d));
     } else {
-      // Ternary residuals (imcc does not take them yet): the BatchNorm itself, scale 1/d.
+      // Ternary residuals: the BatchNorm itself, scale 1/d (imcc folds the t2 residual).
       const double g = std::max(ch.g, 1e-12), d = 1 / g;
       f.res_mean.push_back(float(ch.mean - ch.beta * d));
       f.res_var.push_back(float(d * d));

@@ -302,6 +302,37 @@ std::string NetBuilder::multithreshold_ternary() {
   return cur_ = n.output(0);
 }
 
+std::string NetBuilder::ternarize(float lo, float hi) {
+  const std::string nm = name("tt");
+  onnx::NodeProto& n =
+      node("MultiThreshold", nm, {cur_, constant(nm, "T", {1, 2}, {lo, hi})}, qonnx_domain_);
+  attr(n, "out_scale", 1.f);
+  attr(n, "out_bias", -1.f);
+  attr(n, "data_layout", std::string("NCHW"));
+  in_max_ = 1;
+  return cur_ = n.output(0);
+}
+
+std::string NetBuilder::bn_unit_scale() {
+  const int64_t c = channels();
+  const double b = std::max(1.0, std::sqrt(static_cast<double>(fan_in_)) * max_in_);
+  std::uniform_real_distribution<float> mean_d(static_cast<float>(-b), static_cast<float>(b)),
+      d_d(0.3f, 3.f);
+  std::vector<float> mean(c), var(c);
+  for (int64_t j = 0; j < c; ++j) {
+    mean[j] = mean_d(rng_);
+    const float d = d_d(rng_);
+    var[j] = d * d;
+  }
+  const std::string nm = name("bn");
+  onnx::NodeProto& n = node("BatchNormalization", nm,
+                            {cur_, constant(nm, "scale", {c}, std::vector<float>(c, 1.f)),
+                             constant(nm, "B", {c}, std::vector<float>(c, 0.f)),
+                             constant(nm, "mean", {c}, mean), constant(nm, "var", {c}, var)});
+  attr(n, "epsilon", 0.f);
+  return cur_ = n.output(0);
+}
+
 std::string NetBuilder::residual_from(const std::string& tensor) {
   return cur_ = node("Add", name("res"), {cur_, tensor}).output(0);
 }

@@ -69,6 +69,14 @@ class NetBuilder {
   std::string multithreshold_binary();                   // on the sums (k + 0.5 thresholds)
   std::string multithreshold_ternary();                  // two thresholds k0 + 0.5 <= k1 + 0.5
   std::string residual_from(const std::string& tensor);  // Add(current, tensor)
+  // FINN ternary MultiThreshold [1][2] = {lo, hi} on a BatchNorm output (plus a residual), as
+  // imcnas exports ternary activations. Integer levels keep bn()'s decision points
+  // tau + (level - r) * sigma/gamma half-integers (no ties).
+  std::string ternarize(float lo = -1, float hi = 1);
+  std::string bn_ternarize(float lo = -1, float hi = 1) { return bn(), ternarize(lo, hi); }
+  // BatchNormalization(scale 1, B 0, random mean, var = d^2, epsilon 0), imcnas's BatchNorm
+  // before a residual: random float parameters, ties only by (vanishing) chance.
+  std::string bn_unit_scale();
 
   // Shape ops.
   std::string maxpool(int k, int stride, int pad = 0);

@@ -190,6 +190,21 @@ TEST_P(Split, ColumnGroupsAddTheirResidualChannelsOnRram4x4) {
   check(b, GetParam(), rram_exact(), 2);
 }
 
+// A t2 layer (4 channels per output byte) with a b1 residual (8 per byte) in column groups:
+// each group must start on a byte of both, else its ACCADD would read the residual from the
+// wrong byte (56 channels in 28 + 28 would put group 1 in the middle of a b1 byte).
+TEST_P(Split, TernaryLayerWithBinaryResidualInColumnGroupsOnRram4x4) {
+  GraphBuilder b(47);
+  int x = b.input(DType::kU8, 6, 6, 1);
+  const int a = b.conv(x, {56, 3, 1, 1, DType::kB1});
+  x = b.conv(a, {64, 3, 1, 1, DType::kB1});
+  x = b.conv(x, {56, 3, 1, 1, DType::kT2, true, a, 2, 1});
+  compiler::MatLayer& m = b.graph().layers.back().mat;
+  for (int c = 0; c < 56; ++c) m.residual_scales.push_back(c % 5 - 2);
+  b.output(b.conv(x, {10, 6, 1, 0, DType::kI32}));
+  check(b, GetParam(), rram_exact(), 2);
+}
+
 // Random small CNNs on a chip with two 32x32 crossbars per tile, where most layers are split
 // (column groups, row groups, both) and the pipelined schedule adds row ranges, double
 // buffering and passes the input between tiles: imcsim must equal the naive evaluator.
@@ -210,7 +225,16 @@ TEST_P(RandomSplit, MatchesTheNaiveEvaluator) {
   const DType act = GetParam() % 3 ? DType::kB1 : DType::kT2;
   x = b.conv(x, {static_cast<int>(b.uniform(4, 24)), 3, 1, 1, act, GetParam() % 3 == 0});
   const int64_t c = b.graph().values[x].c;
-  x = b.conv(x, {static_cast<int>(c), 3, 1, 1, act, GetParam() % 4 == 0, x, b.uniform(1, 3), 0});
+  // The residual layer's output: b1 or t2 whatever the residual's type (t2 into b1, b1 into
+  // t2 with column groups on 4-channel bytes of the output), sum shift 0..2, per-channel
+  // scales on odd seeds.
+  const DType out = GetParam() % 4 < 2 ? DType::kT2 : DType::kB1;
+  x = b.conv(x, {static_cast<int>(c), 3, 1, 1, out, GetParam() % 4 == 0, x, b.uniform(1, 3),
+                 b.uniform(0, 2)});
+  if (GetParam() % 2) {
+    compiler::MatLayer& m = b.graph().layers.back().mat;
+    for (int64_t k = 0; k < c; ++k) m.residual_scales.push_back(b.uniform(-3, 3));
+  }
   if (GetParam() % 2) x = b.pool(x, 2, 2);
   const compiler::Value v = b.graph().values[x];
   const compiler::testing::Window whole{static_cast<int>(v.h), static_cast<int>(v.w)};
@@ -219,7 +243,7 @@ TEST_P(RandomSplit, MatchesTheNaiveEvaluator) {
   for (Schedule s : {Schedule::kSequential, Schedule::kPipelined}) check(b, s, tiny_tiles(), 2);
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, RandomSplit, ::testing::Range(1u, 9u));
+INSTANTIATE_TEST_SUITE_P(Seeds, RandomSplit, ::testing::Range(1u, 13u));
 
 }  // namespace
 }  // namespace imc::test

@@ -271,6 +271,73 @@ std::vector<Net> networks() {
          b.multithreshold_binary();
          b.gemm(10);
        }},
+      // Ternary residuals (ACCADD type=t2): a ternary activation feeding the residual of a
+      // binarized dense layer; sigma/gamma and its sign differ between channels.
+      {"ternary_residual_around_dense_per_channel_scales",
+       "BIPOLAR",
+       {1, 64},
+       [](NetBuilder& b) {
+         b.set_gamma(testing::GammaSign::kMixed);
+         b.gemm(64);
+         const std::string skip = b.multithreshold_ternary();
+         b.gemm(64, true, WeightKind::kTernary);
+         b.bn();
+         b.residual_from(skip);
+         b.sign();
+         b.gemm(10);
+       }},
+      // Ternary activations around convs: BatchNorm + ternary MultiThreshold into the
+      // residual, the residual layer ternarized too (t2 maps, 4 channels per byte).
+      {"ternary_residual_around_convs_ternary_output",
+       "UINT8",
+       {1, 1, 8, 8},
+       [](NetBuilder& b) {
+         b.set_gamma(testing::GammaSign::kMixed);
+         b.conv(16, 3, 1, 1);
+         const std::string skip = b.bn_ternarize();
+         b.conv(16, 3, 1, 1, WeightKind::kTernary);
+         b.bn();
+         b.residual_from(skip);
+         b.ternarize();
+         b.flatten();
+         b.gemm(10);
+       }},
+      // A b1 residual into a ternarized conv layer.
+      {"binary_residual_into_ternary_conv",
+       "UINT8",
+       {1, 1, 6, 6},
+       [](NetBuilder& b) {
+         b.set_gamma(testing::GammaSign::kMixed);
+         b.conv(12, 3, 1, 1);
+         const std::string skip = b.bn_sign();
+         b.conv(12, 3, 1, 1);
+         b.bn();
+         b.residual_from(skip);
+         b.ternarize(-2, 1);
+         b.flatten();
+         b.gemm(10);
+       }},
+      // Two residual blocks as imcnas exports them with ternary activations (BatchNorm scale
+      // 1 with float mean/var, MultiThreshold {-0.5, 0.5}): cuts not linear in r, so the
+      // layers get a sum shift.
+      {"imcnas_ternary_res_blocks",
+       "UINT8",
+       {1, 1, 8, 8},
+       [](NetBuilder& b) {
+         b.conv(12, 3, 1, 1);
+         const std::string skip = b.multithreshold_ternary();
+         b.conv(12, 3, 1, 1, WeightKind::kTernary);
+         b.bn_unit_scale();
+         b.residual_from(skip);
+         const std::string t = b.ternarize(-0.5f, 0.5f);
+         b.conv(12, 3, 1, 1, WeightKind::kTernary);
+         b.bn_unit_scale();
+         b.residual_from(t);
+         b.ternarize(-0.5f, 0.5f);
+         b.maxpool(2, 2);
+         b.flatten();
+         b.gemm(10);
+       }},
   };
 }
 

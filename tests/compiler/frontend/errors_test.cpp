@@ -136,15 +136,32 @@ TEST(FrontendErrors, RawOutputAfterBatchNormOrWithFractionalBias) {
   EXPECT_ERROR(b.build(), "cannot follow a BatchNormalization");
 }
 
-TEST(FrontendErrors, TernaryResidualIsAnError) {
+// b1 and t2 residuals are supported; an integer (u8) residual is not.
+TEST(FrontendErrors, IntegerResidualIsAnError) {
+  NetBuilder b("UINT8", {1, 4}, 10);
+  b.matmul(4);
+  b.bn();
+  b.residual_from("input");
+  b.sign();
+  b.output();
+  EXPECT_ERROR(b.build(),
+               "node 'res0' (Add): the residual 'input' must be a binary or ternary activation "
+               "(u8 residuals are not supported)");
+}
+
+TEST(FrontendErrors, ResidualWithZeroGammaNamesTheChannel) {
   NetBuilder b("BIPOLAR", {1, 4}, 10);
   b.matmul(4);
   const std::string r = b.multithreshold_ternary();
   b.matmul(4);
+  b.bn();
   b.residual_from(r);
-  b.sign();
+  b.ternarize();
   b.output();
-  EXPECT_ERROR(b.build(), "node 'res1' (Add): the residual 'mt0.out' must be a binary");
+  onnx::ModelProto m = b.build();
+  for (auto& t : *m.mutable_graph()->mutable_initializer())
+    if (t.name() == "bn1.scale") t.set_float_data(2, 0.f);
+  EXPECT_ERROR(m, "channel 2 has BatchNorm scale 0 before a residual");
 }
 
 TEST(FrontendErrors, SumsFeedingTwoNodes) {

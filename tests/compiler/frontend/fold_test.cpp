@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "compiler/frontend/import.h"
 #include "tests/compiler/common/naive_graph.h"
@@ -268,6 +269,115 @@ TEST(Fold, MultiThresholdResidualWithPerChannelScalesIsExact) {
   b.output();
   const Graph g = expect_exact(b, "BIPOLAR", 200);
   EXPECT_EQ(g.layers.at(1).mat.residual_scales.size(), 16u);
+}
+
+// Every input of a 6-wide MLP (all 3^6 ternary vectors).
+Tensor every_ternary_input() {
+  Tensor x;
+  x.shape = {729, 6};
+  for (int v = 0; v < 729; ++v)
+    for (int i = 0, q = v; i < 6; ++i, q /= 3) x.values.push_back(q % 3 - 1);
+  return x;
+}
+
+// A ternary residual (-1/0/+1) from a ternary MultiThreshold on the sums, added into the
+// BatchNorm before a Sign, sigma/gamma and its sign differing between channels: exact on
+// every input. The builder's BatchNorms make the cuts linear in r (tau half-integer,
+// sigma/|gamma| integer): scale +-sigma/|gamma|, no shift.
+TEST(Fold, TernaryResidualIntoSignIsExactOnEveryInput) {
+  for (uint64_t seed : {31, 32, 33, 34}) {
+    NetBuilder b("TERNARY", {1, 6}, seed);
+    b.set_gamma(GammaSign::kMixed);
+    b.matmul(6, WeightKind::kTernary);
+    const std::string r = b.multithreshold_ternary();
+    b.matmul(6);
+    b.bn();
+    b.residual_from(r);
+    b.sign();
+    b.output();
+    const onnx::ModelProto model = b.build();
+    const Graph g = import_onnx(model, "net", {});
+    const Tensor x = every_ternary_input();
+    const std::vector<int32_t> want = testing::run_onnx(model, x).at(0).values;
+    EXPECT_EQ(testing::naive_run(g, x).at(0).values, want) << "seed " << seed;
+    EXPECT_EQ(std::count(want.begin(), want.end(), 0), 0) << "a binary output";
+    EXPECT_GT(std::count(want.begin(), want.end(), 1), 100);
+    EXPECT_GT(std::count(want.begin(), want.end(), -1), 100);
+    const MatLayer& m = g.layers.at(1).mat;
+    EXPECT_EQ(g.values[m.residual].type, isa::DType::kT2);
+    EXPECT_EQ(g.values[m.output].type, isa::DType::kB1);
+    EXPECT_EQ(m.sum_shift, 0);
+    ASSERT_EQ(m.residual_scales.size(), 6u) << "seed " << seed;
+    for (int c = 0; c < 6; ++c) {
+      EXPECT_GE(std::abs(m.residual_scales[c]), 1);
+      EXPECT_LE(std::abs(m.residual_scales[c]), 3);
+      EXPECT_EQ(m.residual_scales[c] < 0, m.thresholds[c].invert) << "gamma < 0 inverts";
+    }
+  }
+}
+
+// Ternary activations around conv layers: the residual from BatchNorm + a ternary
+// MultiThreshold, the layer ternarized after the Add.
+TEST(Fold, TernaryResidualIntoTernarizerAroundConvsIsExact) {
+  NetBuilder b("TERNARY", {1, 5, 5, 5}, 35);
+  b.set_gamma(GammaSign::kMixed);
+  b.conv(12, 3, 1, 1, WeightKind::kTernary);
+  const std::string r = b.bn_ternarize();
+  b.conv(12, 3, 1, 1);
+  b.bn();
+  b.residual_from(r);
+  b.ternarize();
+  b.output();
+  const Graph g = expect_exact(b, "TERNARY", 200);
+  const MatLayer& m = g.layers.at(1).mat;
+  EXPECT_EQ(g.values[m.residual].type, isa::DType::kT2);
+  EXPECT_EQ(g.values[m.output].type, isa::DType::kT2);
+  EXPECT_EQ(m.residual_scales.size(), 12u);
+}
+
+// A b1 residual into a ternarizer: one scale for both levels.
+TEST(Fold, BinaryResidualIntoTernarizerIsExact) {
+  for (GammaSign s : {GammaSign::kPositive, GammaSign::kMixed}) {
+    NetBuilder b("BIPOLAR", {1, 24}, 36);
+    b.set_gamma(s);
+    b.gemm(24);
+    const std::string r = b.bn_sign();
+    b.gemm(24, true, WeightKind::kTernary);
+    b.bn();
+    b.residual_from(r);
+    b.ternarize(-2, 1);
+    b.output();
+    const Graph g = expect_exact(b, "BIPOLAR", 300);
+    const MatLayer& m = g.layers.at(1).mat;
+    EXPECT_EQ(g.values[m.residual].type, isa::DType::kB1);
+    EXPECT_EQ(g.values[m.output].type, isa::DType::kT2);
+  }
+}
+
+// imcnas's ternary residual block (nas/train/onnx_export.cpp): BatchNorm(scale 1, B 0, float
+// mean and var, epsilon 0) -> Add(ternary shortcut) -> MultiThreshold [1][2] {-0.5, 0.5}.
+// The cuts are not linear in r, so the fold needs a sum shift; exact on every input.
+TEST(Fold, NasTernaryResidualBlockIsExactOnEveryInput) {
+  int shifted = 0;
+  for (uint64_t seed = 40; seed < 48; ++seed) {
+    NetBuilder b("TERNARY", {1, 6}, seed);
+    b.gemm(6, true, WeightKind::kTernary);
+    const std::string r = b.multithreshold_ternary();
+    b.gemm(6, true, WeightKind::kTernary);
+    b.bn_unit_scale();
+    b.residual_from(r);
+    b.ternarize(-0.5f, 0.5f);
+    b.output();
+    const onnx::ModelProto model = b.build();
+    const Graph g = import_onnx(model, "net", {});
+    const Tensor x = every_ternary_input();
+    EXPECT_EQ(testing::naive_run(g, x).at(0).values, testing::run_onnx(model, x).at(0).values)
+        << "seed " << seed;
+    const MatLayer& m = g.layers.at(1).mat;
+    EXPECT_LE(m.sum_shift, 2);
+    if (m.sum_shift > 0) ++shifted;
+  }
+  EXPECT_GT(shifted, 0) << "no seed needed a shift: the test does not cover it";
 }
 
 TEST(Fold, RawOutputIsI32AndShapesGiven) {

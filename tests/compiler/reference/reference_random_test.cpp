@@ -68,11 +68,16 @@ TEST(ReferenceExecutor, ChainsWithPoolingResidualAndSeveralOutputsMatchNaive) {
     Window k = fitting_window(b, h, w, 2);
     DType act = seed % 2 ? DType::kB1 : DType::kT2;
     int a = b.mat(x, act, b.uniform(1, 70), k, seed % 3 == 0);
-    // A "same" 3x3 conv with a residual of its input and sum_shift 1.
+    // A "same" 3x3 conv with a residual of its input (b1 or t2) and sum_shift 0..2; its
+    // output b1 or t2 independently of the residual's type, sometimes i32.
     Window same{3, 3, 1, 1, 1, 1, 1, 1};
     const Value av = b.graph().values[a];
-    int r = b.mat(a, seed % 5 == 0 ? DType::kI32 : act, av.c, same, seed % 4 == 0, a, 1,
-                  b.uniform(-2, 2));
+    const DType rout = seed % 5 == 0 ? DType::kI32 : (seed % 7 < 3 ? DType::kB1 : DType::kT2);
+    int r = b.mat(a, rout, av.c, same, seed % 4 == 0, a, b.uniform(0, 2), b.uniform(-2, 2));
+    if (seed % 3 == 1) {  // per-channel residual scales
+      MatLayer& rm = b.graph().layers.back().mat;
+      for (int64_t c = 0; c < av.c; ++c) rm.residual_scales.push_back(b.uniform(-4, 4));
+    }
     const Value rv = b.graph().values[r];
     Window pw{b.uniform(1, 3), b.uniform(1, 3), b.uniform(1, 2), b.uniform(1, 2)};
     pw.pad_top = b.uniform(0, pw.kh - 1);

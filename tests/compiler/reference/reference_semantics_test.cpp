@@ -52,6 +52,25 @@ TEST(ReferenceSemantics, ShiftThenResidual) {
   EXPECT_EQ(out[0].values, (std::vector<int32_t>{414 - 600, 386 - 21}));
 }
 
+// A t2 residual map (-1/0/+1) with per-channel scales and sum_shift 1, into b1 and t2
+// outputs: acc = 2 * sum + scale[c] * r[c]; a residual 0 adds nothing.
+TEST(ReferenceSemantics, TernaryResidualWithPerChannelScales) {
+  GraphBuilder b(1);
+  int x = b.input(DType::kT2, 1, 1, 3, 2);
+  int y = b.mat(x, DType::kB1, 3, Window{}, false, x, 1);
+  b.output(y);
+  MatLayer& m = b.graph().layers[0].mat;
+  m.weights = {1, 0, 0, 0, 1, 0, 0, 0, -1};  // sums (x0, x1, -x2)
+  m.residual_scales = {3, -5, 1};
+  m.thresholds = {{4, 4, false}, {0, 0, false}, {2, 2, true}};
+  // x = (1, 0, -1): acc (2 + 3, 0 + 0, 2 - 1) = (5, 0, 1); x = (-1, 1, 0): (-5, -3, 0)
+  const Tensor in{{2, 3}, {1, 0, -1, -1, 1, 0}};
+  EXPECT_EQ(run_reference(b.graph(), in)[0].values, (std::vector<int32_t>{1, 1, 1, -1, -1, 1}));
+  b.graph().values[y].type = DType::kT2;
+  m.thresholds = {{-5, 5, false}, {-3, 1, false}, {0, 1, true}};
+  EXPECT_EQ(run_reference(b.graph(), in)[0].values, (std::vector<int32_t>{1, 0, -1, 0, 0, 0}));
+}
+
 TEST(ReferenceSemantics, SignedInputsUseTheTopBitAsNegative) {
   GraphBuilder b(1);
   int x = b.input(DType::kI8, 1, 1, 3, 2);
