@@ -1,6 +1,7 @@
 // Allocate: the maps each tile holds and the network tensors in the global buffer.
 // A tile keeps each incoming map (input, residual) in its input buffer and its output map in
-// its output buffer, whole: every map must fit, or the layer cannot run on one tile.
+// its output buffer: whole, or (LayerPlan::windowed) only the rows its part reads or writes,
+// in slots as large as the largest part's window (all parts of a layer share the addresses).
 // Global buffer: inputs from address 0 (inference n at n * its size); outputs from the middle,
 // all outputs of one inference side by side (inference n at n * their total size).
 #include <algorithm>
@@ -12,10 +13,10 @@ namespace imc::compiler {
 
 namespace {
 
-[[noreturn]] void too_big(const std::string& layer, const char* what, const Value& v,
+[[noreturn]] void too_big(const std::string& layer, const char* what, const Value& v, int64_t bytes,
                           const char* buffer, int64_t capacity) {
   throw BackendError("layer '" + layer + "': " + what + " map " + map_text(v) + " needs " +
-                     std::to_string(map_bytes(v)) + " B, tile " + buffer + " holds " +
+                     std::to_string(bytes) + " B, tile " + buffer + " holds " +
                      std::to_string(capacity) + " B");
 }
 
@@ -36,13 +37,22 @@ int64_t shape_elements(const std::vector<int64_t>& s) {
   return n;
 }
 
-int add_edge(Plan& p, int value, int consumer, int64_t& next_slot) {
+// Bytes of edge e's slot: the largest window among the consumer parts that read it.
+int64_t slot_bytes(const Plan& p, int e) {
+  int64_t bytes = 0;
+  for (const Part& q : p.layers[p.edges[e].consumer].parts)
+    if (reads_edge(p, e, q)) bytes = std::max(bytes, edge_window(p, e, q).bytes());
+  return bytes;
+}
+
+// A new edge into `consumer`'s input buffer at `slot` (its size: slot_bytes, once the layer
+// knows which of its edges is the residual).
+int add_edge(Plan& p, int value, int consumer, int64_t slot) {
   Edge e;
   e.value = value;
   e.producer = value == p.g->input ? -1 : producer_of(*p.g, value);
   e.consumer = consumer;
-  e.slot = e.work = next_slot;
-  next_slot += map_bytes(p.value(value));
+  e.slot = e.work = slot;
   p.edges.push_back(e);
   const int id = static_cast<int>(p.edges.size()) - 1;
   if (e.producer >= 0) p.layers[e.producer].out_edges.push_back(id);
@@ -77,10 +87,10 @@ void allocate_work(Plan& p, size_t i, int64_t ibuf) {
   int64_t end =
       lp.partial_bytes > 0 ? lp.partial_slot + (lp.mat.max_row_groups() - 1) * lp.partial_bytes : 0;
   for (int e : {lp.in_edge, lp.residual_edge})
-    if (e >= 0) end = std::max(end, p.edges[e].slot + map_bytes(p.value(p.edges[e].value)));
+    if (e >= 0) end = std::max(end, p.edges[e].slot + slot_bytes(p, e));
   for (int e : {lp.in_edge, lp.residual_edge}) {
     if (e < 0) continue;
-    const int64_t bytes = map_bytes(p.value(p.edges[e].value));
+    const int64_t bytes = slot_bytes(p, e);
     if (end + bytes > ibuf) break;
     p.edges[e].work = end;
     end += bytes;
@@ -92,18 +102,24 @@ void allocate_tile(Plan& p, size_t i) {
   const int64_t ibuf = t.input_buffer.capacity_bits / 8, obuf = t.output_buffer.capacity_bits / 8;
   const Layer& l = p.g->layers[i];
   LayerPlan& lp = p.layers[i];
+  // partition() chose the row ranges so that these fit (fit.h); checked again here.
   int64_t slot = 0;
   lp.in_edge = add_edge(p, l.input(), static_cast<int>(i), slot);
-  if (slot > ibuf) too_big(l.name(), "input", p.value(l.input()), "input buffer", ibuf);
+  slot += slot_bytes(p, lp.in_edge);
+  if (slot > ibuf) too_big(l.name(), "input", p.value(l.input()), slot, "input buffer", ibuf);
   if (l.kind == Layer::Kind::kMat && l.mat.residual >= 0) {
+    const int64_t input = slot;
     lp.residual_edge = add_edge(p, l.mat.residual, static_cast<int>(i), slot);
+    slot += slot_bytes(p, lp.residual_edge);
     if (slot > ibuf)
-      too_big(l.name(), "residual", p.value(l.mat.residual), "input buffer (after the input)",
-              ibuf - (slot - map_bytes(p.value(l.mat.residual))));
+      too_big(l.name(), "residual", p.value(l.mat.residual), slot - input,
+              "input buffer (after the input)", ibuf - input);
   }
   const Value& out = p.value(l.output());
   lp.out_addr = 0;
-  if (map_bytes(out) > obuf) too_big(l.name(), "output", out, "output buffer", obuf);
+  int64_t out_bytes = 0;
+  for (const Part& q : lp.parts) out_bytes = std::max(out_bytes, output_window(p, i, q).bytes());
+  if (out_bytes > obuf) too_big(l.name(), "output", out, out_bytes, "output buffer", obuf);
   if (l.kind == Layer::Kind::kMat) allocate_partials(p, i, slot, ibuf, obuf);
   if (p.schedule == Schedule::kPipelined) allocate_work(p, i, ibuf);
 }

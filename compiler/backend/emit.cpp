@@ -116,47 +116,56 @@ void emit_setup(const Plan& p, size_t i, const Part& part, std::vector<Command>&
   }
 }
 
-// Moves rows r of map v, channels ch of each pixel, from obuf[base] to the same place at the
-// destination: one transfer when the part holds whole pixels, else one per pixel (a LOOP at
-// depth 1, inside the batch loop), the last one separate so that only it raises a semaphore.
-// `make(dst offset, src offset, bytes, pixel stride, last)` builds one transfer.
-void move_rows(const Value& v, Rows r, Channels ch, std::vector<Command>& out,
+// Moves rows r of map v, channels ch of each pixel, from the source (whose first row held is
+// `src_lo`) to the destination (first row `dst_lo`): one transfer when the part holds whole
+// pixels, else one per pixel (a LOOP at depth 1, inside the batch loop), the last one separate
+// so that only it raises a semaphore. `make(dst offset, src offset, bytes, pixel stride,
+// last)` builds one transfer.
+void move_rows(const Value& v, Rows r, Channels ch, int64_t dst_lo, int64_t src_lo,
+               std::vector<Command>& out,
                const std::function<Command(int64_t, int64_t, int64_t, int64_t, bool)>& make) {
   const int64_t pix = pixel_bytes(v), row = v.w * pix;
   if (ch.lo == 0 && ch.hi == v.c) {
-    out.push_back(make(r.lo * row, r.lo * row, (r.hi - r.lo) * row, 0, true));
+    out.push_back(make((r.lo - dst_lo) * row, (r.lo - src_lo) * row, (r.hi - r.lo) * row, 0, true));
     return;
   }
   const int64_t off = ch.lo * isa::bits_per_element(v.type) / 8;
   const int64_t bytes = isa::packed_bytes(v.type, ch.hi - ch.lo);
-  const int64_t first = r.lo * v.w, n = (r.hi - r.lo) * v.w;
+  const int64_t dst = (r.lo - dst_lo) * row + off, src = (r.lo - src_lo) * row + off;
+  const int64_t n = (r.hi - r.lo) * v.w;
   if (n > 1) {
     out.push_back(loop(n - 1));
-    out.push_back(make(first * pix + off, first * pix + off, bytes, pix, false));
+    out.push_back(make(dst, src, bytes, pix, false));
     out.push_back(end_loop());
   }
-  const int64_t last = (first + n - 1) * pix + off;
-  out.push_back(make(last, last, bytes, 0, true));
+  out.push_back(make(dst + (n - 1) * pix, src + (n - 1) * pix, bytes, 0, true));
 }
 
-// Byte ranges (offset, bytes) of rows r of edge e's map, from the map's start (of each channel
-// plane when the map is NCHW). The global buffer and the slot hold the map alike.
-std::vector<std::pair<int64_t, int64_t>> row_spans(const Plan& p, int e, Rows r) {
+// Rows r of edge e's map as contiguous runs: one, or one per channel plane when the map is
+// NCHW and r is not all of it. `map` is the run's offset from the map's start in the global
+// buffer; where a part holds it is its window's offset(rows.lo, ch).
+struct Span {
+  int64_t map, ch;
+  Rows rows;
+  int64_t bytes;
+};
+
+std::vector<Span> row_spans(const Plan& p, int e, Rows r) {
   const Value& v = p.value(p.edges[e].value);
   if (planar(p, p.edges[e].value) && (r.lo > 0 || r.hi < v.h)) {
     const int64_t row = plane_bytes(v) / v.h, plane = plane_bytes(v);
-    std::vector<std::pair<int64_t, int64_t>> spans;
+    std::vector<Span> spans;
     for (int64_t c = 0; c < v.c; ++c)
-      spans.push_back({c * plane + r.lo * row, (r.hi - r.lo) * row});
+      spans.push_back({c * plane + r.lo * row, c, r, (r.hi - r.lo) * row});
     return spans;
   }
   const int64_t row = map_bytes(v) / v.h;
-  return {{r.lo * row, (r.hi - r.lo) * row}};
+  return {{r.lo * row, 0, r, (r.hi - r.lo) * row}};
 }
 
-// What `part` reads of edge e.
-std::vector<std::pair<int64_t, int64_t>> edge_spans(const Plan& p, int e, const Part& part) {
-  return row_spans(p, e, edge_rows(p, e, part));
+// Where `part` holds span s of edge e, from the slot.
+int64_t held_at(const Plan& p, int e, const Part& part, const Span& s) {
+  return edge_window(p, e, part).offset(s.rows.lo, s.ch);
 }
 
 // The network input: `part` LOADs what it reads, or (halo.h) its own rows. `ahead` 1: the
@@ -170,11 +179,11 @@ void load_rows(const Plan& p, int e, const Part& part, int ahead, bool in_loop,
   if (!edge.own.empty())
     rows = edge.own[static_cast<size_t>(&part - p.layers[edge.consumer].parts.data())];
   for (const Rows& r : rows)
-    for (const auto& [off, bytes] : row_spans(p, e, r))
-      out.push_back(
-          load(addr(Space::kIbuf, edge.slot + off),
-               addr(Space::kGb, x.gb_addr + off + ahead * x.stride, {{in_loop ? 0 : -1, x.stride}}),
-               bytes));
+    for (const Span& s : row_spans(p, e, r))
+      out.push_back(load(
+          addr(Space::kIbuf, edge.slot + held_at(p, e, part, s)),
+          addr(Space::kGb, x.gb_addr + s.map + ahead * x.stride, {{in_loop ? 0 : -1, x.stride}}),
+          s.bytes));
 }
 
 // Prefetching: the next inference LOADs into the landing slot once this one is copied out,
@@ -192,13 +201,14 @@ void exchange_rows(const Plan& p, int e, const Part& part, std::vector<Command>&
   const std::vector<HaloRows> to = halo_to(p, e, part);
   if (!to.empty()) out.push_back(wait(edge.halo_credit_sem, static_cast<int64_t>(to.size())));
   for (const HaloRows& h : to) {
-    std::vector<std::pair<int64_t, int64_t>> spans;
+    std::vector<Span> spans;
     for (const Rows& r : h.rows)
-      for (const auto& s : row_spans(p, e, r)) spans.push_back(s);
+      for (const Span& s : row_spans(p, e, r)) spans.push_back(s);
     for (size_t k = 0; k < spans.size(); ++k)  // the last one raises the semaphore
-      out.push_back(send(h.part->tile, addr(Space::kIbuf, edge.slot + spans[k].first),
-                         addr(Space::kIbuf, edge.slot + spans[k].first), spans[k].second,
-                         k + 1 == spans.size() ? edge.halo_sem : -1));
+      out.push_back(send(h.part->tile,
+                         addr(Space::kIbuf, edge.slot + held_at(p, e, *h.part, spans[k])),
+                         addr(Space::kIbuf, edge.slot + held_at(p, e, part, spans[k])),
+                         spans[k].bytes, k + 1 == spans.size() ? edge.halo_sem : -1));
   }
   const size_t from = halo_from(p, e, part).size();
   if (from > 0) out.push_back(wait(edge.halo_sem, static_cast<int64_t>(from)));
@@ -209,12 +219,12 @@ void exchange_rows(const Plan& p, int e, const Part& part, std::vector<Command>&
 void copy_to_work(const Plan& p, int e, const Part& part, std::vector<Command>& out) {
   const Edge& edge = p.edges[e];
   if (edge.work == edge.slot) return;
-  for (const auto& [off, bytes] : edge_spans(p, e, part)) {
+  for (const Span& s : row_spans(p, e, edge_rows(p, e, part))) {
     Command c;
     c.op = isa::Opcode::kCopy;
-    c.dst = addr(Space::kIbuf, edge.work + off);
-    c.src = addr(Space::kIbuf, edge.slot + off);
-    c.bytes = bytes;
+    c.dst = addr(Space::kIbuf, edge.work + held_at(p, e, part, s));
+    c.src = addr(Space::kIbuf, edge.slot + held_at(p, e, part, s));
+    c.bytes = s.bytes;
     out.push_back(c);
   }
 }
@@ -225,13 +235,14 @@ void pass_output(const Plan& p, size_t i, const Part& part, std::vector<Command>
   const LayerPlan& lp = p.layers[i];
   const Value& o = p.value(p.g->layers[i].output());
   const Channels ch = part_channels(p, i, part);
+  const int64_t held = output_window(p, i, part).rows.lo;  // the first row in obuf
   for (int e : lp.out_edges) {
     const Edge& edge = p.edges[e];
     const std::vector<const Part*> to = receivers(p, e, part);
     if (to.empty()) continue;
     out.push_back(wait(edge.credit_sem, static_cast<int64_t>(to.size())));
     for (const Part* c : to)
-      move_rows(o, overlap(p, e, part, *c), ch, out,
+      move_rows(o, overlap(p, e, part, *c), ch, edge_window(p, e, *c).rows.lo, held, out,
                 [&](int64_t dst, int64_t src, int64_t bytes, int64_t stride, bool last) {
                   return send(c->tile, addr(Space::kIbuf, edge.slot + dst, {{1, stride}}),
                               addr(Space::kObuf, lp.out_addr + src, {{1, stride}}), bytes,
@@ -240,7 +251,7 @@ void pass_output(const Plan& p, size_t i, const Part& part, std::vector<Command>
   }
   if (lp.output_index >= 0) {
     const isa::TensorDecl& y = p.program.outputs[lp.output_index];
-    move_rows(o, {part.oy0, part.oy1}, ch, out,
+    move_rows(o, {part.oy0, part.oy1}, ch, 0, held, out,
               [&](int64_t dst, int64_t src, int64_t bytes, int64_t stride, bool) {
                 return store(addr(Space::kGb, y.gb_addr + dst, {{0, y.stride}, {1, stride}}),
                              addr(Space::kObuf, lp.out_addr + src, {{1, stride}}), bytes);

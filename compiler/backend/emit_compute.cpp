@@ -117,23 +117,42 @@ void emit_rect(const Run& ry, const Run& rx, int copies, int banks, Rotation& ne
   if (rem) block(q * u, rem, 1);
 }
 
+// Addresses of row 0 of the part's maps (`slot` input, `out` output, `res` residual): where
+// row y is at + y * row bytes. A part holding a window of rows lo.. keeps row y at
+// + (y - lo) * row, so these may lie before the buffer (only rows it holds are accessed).
 struct Geometry {
-  int64_t slot, pix, row;  // input map: ibuf address, bytes per pixel, bytes per row
+  int64_t slot, pix, row;  // input map: row 0's ibuf address, bytes per pixel, bytes per row
   int64_t out_pix, out_row;
   int64_t plane;  // NCHW input (planar): bytes per channel plane, pix/row of one plane; else 0
+  int64_t out, res;
 };
 
-Geometry geometry(const Plan& p, size_t layer) {
+Geometry geometry(const Plan& p, size_t layer, const Part& part) {
   const Layer& l = p.g->layers[layer];
+  const LayerPlan& lp = p.layers[layer];
   const Value& in = p.value(l.input());
   const Value& out = p.value(l.output());
-  const int64_t slot = p.edges[p.layers[layer].in_edge].work;
+  const MapWindow w = edge_window(p, lp.in_edge, part);
+  const int64_t slot = p.edges[lp.in_edge].work + w.offset(0);
+  const int64_t o = lp.out_addr + output_window(p, layer, part).offset(0);
+  const int64_t r = lp.residual_edge < 0 ? 0
+                                         : p.edges[lp.residual_edge].work +
+                                               edge_window(p, lp.residual_edge, part).offset(0);
+  Geometry g{slot,
+             pixel_bytes(in),
+             in.w * pixel_bytes(in),
+             pixel_bytes(out),
+             out.w * pixel_bytes(out),
+             0,
+             o,
+             r};
   if (planar(p, l.input())) {
     const int64_t e = isa::bits_per_element(in.type) / 8;
-    return {slot, e, in.w * e, pixel_bytes(out), out.w * pixel_bytes(out), plane_bytes(in)};
+    g.pix = e;
+    g.row = in.w * e;
+    g.plane = w.plane;
   }
-  return {slot, pixel_bytes(in), in.w * pixel_bytes(in), pixel_bytes(out), out.w * pixel_bytes(out),
-          0};
+  return g;
 }
 
 uint32_t segment_mask(const RowBlock& b, uint64_t vy, uint64_t vx) {
@@ -151,7 +170,7 @@ void mat_body(const Plan& p, size_t layer, const Part& part, const Run& ry, cons
   const MatPlan& mp = p.layers[layer].mat;
   const Group& grp = mp.groups[part.group];
   const Value& in = p.value(m.input);
-  const Geometry g = geometry(p, layer);
+  const Geometry g = geometry(p, layer, part);
   const int64_t iy = at.oy * m.stride_h - m.pad_top, ix = at.ox * m.stride_w - m.pad_left;
   const int64_t acc0 = int64_t{at.range} * grp.channels();
   for (size_t c = grp.c0; c < grp.c1; ++c) {
@@ -226,7 +245,7 @@ void mat_after(const Plan& p, size_t layer, const Part& part, const At& at, int6
   const LayerPlan& lp = p.layers[layer];
   const Group& grp = lp.mat.groups[part.group];
   const Value& o = p.value(m.output);
-  const Geometry g = geometry(p, layer);
+  const Geometry g = geometry(p, layer, part);
   const int64_t nch = grp.channels(), pp = nch * 4, prow = o.w * pp;
   const bool whole_pixel = grp.ch0 == 0 && grp.ch1 == o.c;
   const bool whole =
@@ -272,7 +291,7 @@ void mat_after(const Plan& p, size_t layer, const Part& part, const At& at, int6
         Command a;
         a.op = isa::Opcode::kAccAdd;
         a.dst = addr(Space::kAcc, k * nch);
-        a.src = addr(Space::kIbuf, p.edges[lp.residual_edge].work + pos * rp + off,
+        a.src = addr(Space::kIbuf, g.res + pos * rp + off,
                      {{at.d.dy, at.ystep * o.w * rp}, {at.d.dx, at.xstep * rp}});
         a.type = rv.type;
         a.count = channels;
@@ -283,9 +302,9 @@ void mat_after(const Plan& p, size_t layer, const Part& part, const At& at, int6
     Command t;
     t.op = isa::Opcode::kThresh;
     t.src = addr(Space::kAcc, k * nch);
-    t.dst = addr(Space::kObuf,
-                 lp.out_addr + pos * g.out_pix + grp.ch0 * isa::bits_per_element(o.type) / 8,
-                 {{at.d.dy, at.ystep * g.out_row}, {at.d.dx, at.xstep * g.out_pix}});
+    t.dst =
+        addr(Space::kObuf, g.out + pos * g.out_pix + grp.ch0 * isa::bits_per_element(o.type) / 8,
+             {{at.d.dy, at.ystep * g.out_row}, {at.d.dx, at.xstep * g.out_pix}});
     t.count = n * nch;
     t.entry = static_cast<int>(k * nch);
     t.type = o.type;
@@ -300,12 +319,12 @@ int bit_count(uint64_t v) {
   return __builtin_popcountll(v);
 }
 
-void pool_body(const Plan& p, size_t layer, const Run& ry, const Run& rx, const At& at,
-               std::vector<Command>& out) {
+void pool_body(const Plan& p, size_t layer, const Part& part, const Run& ry, const Run& rx,
+               const At& at, std::vector<Command>& out) {
   const PoolLayer& m = p.g->layers[layer].pool;
   const Value& in = p.value(m.input);
   const Value& o = p.value(m.output);
-  const Geometry g = geometry(p, layer);
+  const Geometry g = geometry(p, layer, part);
   const int64_t iy = at.oy * m.stride_h - m.pad_top + lowest_bit(ry.valid);
   const int64_t ix = at.ox * m.stride_w - m.pad_left + lowest_bit(rx.valid);
   const int ny = bit_count(ry.valid), nx = bit_count(rx.valid);
@@ -313,7 +332,7 @@ void pool_body(const Plan& p, size_t layer, const Run& ry, const Run& rx, const 
   c.op = isa::Opcode::kPool;
   c.src = addr(Space::kIbuf, g.slot + iy * g.row + ix * g.pix,
                {{at.d.dy, m.stride_h * g.row}, {at.d.dx, m.stride_w * g.pix}});
-  c.dst = addr(Space::kObuf, p.layers[layer].out_addr + (at.oy * o.w + at.ox) * g.out_pix,
+  c.dst = addr(Space::kObuf, g.out + (at.oy * o.w + at.ox) * g.out_pix,
                {{at.d.dy, g.out_row}, {at.d.dx, g.out_pix}});
   c.type = in.type;
   c.gather = {in.c, nx, nx > 1 ? g.pix : 0, ny, ny > 1 ? g.row : 0, 0xFFFFFFFFu};
@@ -346,7 +365,7 @@ void emit_pool_compute(const Plan& p, size_t layer, const Part& part, std::vecto
   for (const Run& ry : runs(part.oy0, part.oy1, in.h, m.kh, m.stride_h, m.pad_top))
     for (const Run& rx : runs(0, o.w, in.w, m.kw, m.stride_w, m.pad_left))
       emit_rect(ry, rx, 1, 1, next,
-                {[&](const At& at) { pool_body(p, layer, ry, rx, at, out); },
+                {[&](const At& at) { pool_body(p, layer, part, ry, rx, at, out); },
                  [](const At&, int64_t, bool) {}},
                 out);
 }

@@ -59,23 +59,37 @@ void assign_input_rows(Plan& p) {
     for (int64_t k = 2 * least; k >= least; --k)
       if ((k * row) % link == 0) chunk = k;
     edge.own.assign(n, {});
+    // Windowed parts hold only the rows they read: a part LOADs only those of its chunk, and
+    // the chunk's other rows go to the reader that reads most of them (a worklist of pieces).
+    const bool windowed = lp.windowed;
     for (int64_t lo = 0, c = 0; lo < h; lo += chunk, ++c) {
-      const int64_t hi = std::min(h, lo + chunk);
-      std::vector<size_t> best;
-      int64_t most = 0;
-      for (size_t k = 0; k < n; ++k) {
-        const int64_t overlap = std::min(hi, need[k].hi) - std::max(lo, need[k].lo);
-        if (overlap <= 0 || overlap < most) continue;
-        if (overlap > most) best.clear();
-        most = overlap;
-        best.push_back(k);
+      std::vector<Rows> pieces{{lo, std::min(h, lo + chunk)}};
+      while (!pieces.empty()) {
+        const Rows piece = pieces.back();
+        pieces.pop_back();
+        std::vector<size_t> best;
+        int64_t most = 0;
+        for (size_t k = 0; k < n; ++k) {
+          const int64_t overlap = std::min(piece.hi, need[k].hi) - std::max(piece.lo, need[k].lo);
+          if (overlap <= 0 || overlap < most) continue;
+          if (overlap > most) best.clear();
+          most = overlap;
+          best.push_back(k);
+        }
+        if (best.empty()) continue;  // nobody reads these rows
+        const size_t k = best[static_cast<size_t>(c) % best.size()];
+        Rows mine = piece;
+        if (windowed) {
+          mine = {std::max(piece.lo, need[k].lo), std::min(piece.hi, need[k].hi)};
+          if (mine.hi < piece.hi) pieces.push_back({mine.hi, piece.hi});
+          if (piece.lo < mine.lo) pieces.push_back({piece.lo, mine.lo});
+        }
+        std::vector<Rows>& own = edge.own[k];
+        if (!own.empty() && own.back().hi == mine.lo)
+          own.back().hi = mine.hi;
+        else
+          own.push_back(mine);
       }
-      if (best.empty()) continue;  // nobody reads these rows
-      std::vector<Rows>& own = edge.own[best[static_cast<size_t>(c) % best.size()]];
-      if (!own.empty() && own.back().hi == lo)
-        own.back().hi = hi;
-      else
-        own.push_back({lo, hi});
     }
   }
 }

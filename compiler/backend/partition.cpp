@@ -3,9 +3,11 @@
 // whole kernel rows when a kernel row fits, else runs of kernel columns, else channel slices
 // starting on byte boundaries. Partial sums of row blocks add up in the accumulator. A
 // multi-channel image input (NCHW planes) gets these blocks once per input channel. Column
-// blocks, and the split of a matrix larger than one tile over several, come from split.h.
+// blocks, and the split of a matrix larger than one tile over several, come from split.h;
+// the row ranges a layer needs for its maps to fit its tiles' buffers from fit.h.
 #include <algorithm>
 
+#include "compiler/backend/fit.h"
 #include "compiler/backend/passes.h"
 #include "compiler/backend/split.h"
 
@@ -44,7 +46,13 @@ void partition(Plan& p) {
   const arch::CrossbarParams& xb = p.chip->tile.crossbar;
   for (size_t i = 0; i < p.layers.size(); ++i) {
     const Layer& l = p.g->layers[i];
-    if (l.kind != Layer::Kind::kMat) continue;
+    check_one_row_fits(p, i);  // the map of one output row, before any split is tried
+    if (l.kind != Layer::Kind::kMat) {
+      const RowFit f = fit_rows(p, i, 1, 0);  // maps larger than a buffer: row ranges
+      p.layers[i].min_parts = f.parts;
+      p.layers[i].windowed = f.windowed;
+      continue;
+    }
     MatPlan& mp = p.layers[i].mat;
     const Value& in = p.value(l.mat.input);
     if (planar(p, l.mat.input)) {

@@ -9,6 +9,7 @@
 
 #include <cctype>
 
+#include "compiler/backend/fit.h"
 #include "compiler/backend/pack.h"
 #include "compiler/backend/passes.h"
 
@@ -164,10 +165,10 @@ int tiles_per_part(const Plan& p, size_t i) {
   return std::max<int>(1, static_cast<int>(p.layers[i].mat.groups.size()));
 }
 
-// Row ranges per layer: what the partial sums need, and in the pipelined schedule, while tiles
-// are left, one more for the slowest layer that can take one (PIMCOMP-style greedy on the
-// bottleneck). Splits stop when no layer can be split further or the slowest is already
-// fast enough that transfers would dominate.
+// Row ranges per layer: what the maps and partial sums need to fit the buffers, and in the
+// pipelined schedule, while tiles are left, one more for the slowest layer that can take one
+// (PIMCOMP-style greedy on the bottleneck). Splits stop when no layer can be split further or the
+// slowest is already fast enough that transfers would dominate.
 std::vector<int> split_counts(const Plan& p, int spare) {
   const size_t n = p.layers.size();
   std::vector<int> parts(n);
@@ -178,7 +179,8 @@ std::vector<int> split_counts(const Plan& p, int spare) {
   constexpr double kFastEnough = 32;  // cycles per inference: below this, stop splitting
   // A layer at one output row per tile cannot be split further; the next slowest can.
   auto splittable = [&](size_t i) {
-    return parts[i] < p.value(p.g->layers[i].output()).h && tiles_per_part(p, i) <= spare;
+    return parts[i] < p.value(p.g->layers[i].output()).h && tiles_per_part(p, i) <= spare &&
+           rows_fit(p, i, parts[i] + 1);
   };
   for (;;) {
     size_t worst = n;
@@ -224,10 +226,11 @@ void place(Plan& p) {
   for (size_t i = 0; i < p.layers.size(); ++i) {
     const int64_t h = p.value(p.g->layers[i].output()).h;
     LayerPlan& lp = p.layers[i];
-    for (int k = 0; k < parts[i]; ++k)
+    for (int k = 0; k < parts[i]; ++k) {
+      const Rows r = part_rows(h, k, parts[i]);
       for (int g = 0; g < tiles_per_part(p, i); ++g)
-        lp.parts.push_back(
-            {snake_tile(*p.chip, next++), h * k / parts[i], h * (k + 1) / parts[i], g, k});
+        lp.parts.push_back({snake_tile(*p.chip, next++), r.lo, r.hi, g, k});
+    }
     lp.tile = lp.parts[0].tile;
   }
 }

@@ -45,6 +45,34 @@ Rows edge_rows(const Plan& p, int edge, const Part& c) {
   return input_rows(p, static_cast<size_t>(e.consumer), c.oy0, c.oy1);
 }
 
+Rows part_rows(int64_t h, int k, int n) {
+  return {h * k / n, h * (k + 1) / n};
+}
+
+namespace {
+
+MapWindow window_of(const Value& v, bool planar_map, bool windowed, Rows rows) {
+  MapWindow w;
+  w.rows = windowed ? rows : Rows{0, v.h};
+  w.planes = planar_map ? v.c : 1;
+  w.row = planar_map ? plane_bytes(v) / v.h : map_bytes(v) / v.h;
+  w.plane = std::max<int64_t>(0, w.rows.hi - w.rows.lo) * w.row;
+  return w;
+}
+
+}  // namespace
+
+MapWindow edge_window(const Plan& p, int edge, const Part& c) {
+  const Edge& e = p.edges[edge];
+  return window_of(p.value(e.value), planar(p, e.value), p.layers[e.consumer].windowed,
+                   edge_rows(p, edge, c));
+}
+
+MapWindow output_window(const Plan& p, size_t layer, const Part& part) {
+  return window_of(p.value(p.g->layers[layer].output()), false, p.layers[layer].windowed,
+                   {part.oy0, part.oy1});
+}
+
 int MatPlan::max_row_groups() const {
   int n = 1;
   for (const Group& g : groups) n = std::max(n, g.row_groups);
@@ -141,6 +169,17 @@ std::string dump_plan(const Plan& p) {
       s << " on tile " << lp.tile;
     }
     s << "\n";
+    if (lp.windowed && !lp.parts.empty()) {
+      // One row range per spatial part (its groups hold the same rows).
+      std::ostringstream in, out;
+      for (const Part& q : lp.parts) {
+        if (q.group != 0) continue;
+        const Rows r = input_rows(p, i, q.oy0, q.oy1);
+        in << " " << r.lo << ".." << r.hi - 1;
+        out << " " << q.oy0 << ".." << q.oy1 - 1;
+      }
+      s << "  windows: input rows" << in.str() << "; output rows" << out.str() << "\n";
+    }
     dump_mat(s, lp.mat);
     if (lp.in_edge >= 0) s << "  in " << edge_text(p, p.edges[lp.in_edge]) << "\n";
     if (lp.residual_edge >= 0)

@@ -91,8 +91,8 @@ struct Edge {
 };
 
 // One tile's share of a layer: output rows oy0..oy1-1 (spatial split: place() splits the
-// bottleneck's rows across tiles, and rows of layers whose partial sums would not fit a
-// buffer), and of a MatLayer's matrix, MatPlan::groups[group]. Each spatial part has one part
+// bottleneck's rows across tiles, and rows of layers whose maps or partial sums would not fit
+// a buffer), and of a MatLayer's matrix, MatPlan::groups[group]. Each spatial part has one part
 // per group.
 struct Part {
   int tile = -1;
@@ -104,7 +104,12 @@ struct Part {
 struct LayerPlan {
   int tile = -1;            // the first part's tile
   std::vector<Part> parts;  // place(): at least one
-  int min_parts = 1;        // partition(): row ranges needed for partial sums to fit a buffer
+  // partition(): row ranges needed for the maps (and partial sums) to fit the buffers
+  int min_parts = 1;
+  // partition(): each part holds only the rows of its maps it reads or writes (windows: input
+  // rows its windows read, residual and output rows its own), because the whole maps do not
+  // fit its buffers; false: every part holds them whole (at the same offsets as a tile would).
+  bool windowed = false;
   MatPlan mat;
   int in_edge = -1;        // the layer's input map
   int residual_edge = -1;  // its residual map (MatLayer::residual), or -1
@@ -135,6 +140,22 @@ struct Plan {
 Rows input_rows(const Plan& p, size_t layer, int64_t oy0, int64_t oy1);
 // Rows of edge e's map that consumer part c needs.
 Rows edge_rows(const Plan& p, int edge, const Part& c);
+// Output rows of part k of n of a map with h rows (place(): contiguous, evened out).
+Rows part_rows(int64_t h, int k, int n);
+
+// The rows of a map a part holds in its buffer and where: row y (of channel plane ch, NCHW
+// maps) at offset (y - rows.lo) * row + ch * plane from the slot. Whole maps (the layer not
+// windowed): rows 0..h-1, plane = h * row.
+struct MapWindow {
+  Rows rows;
+  int64_t row = 0, plane = 0, planes = 1;
+  int64_t offset(int64_t y, int64_t ch = 0) const { return (y - rows.lo) * row + ch * plane; }
+  int64_t bytes() const { return planes * plane; }
+};
+// The window of edge e's map in consumer part c's slot, and of layer i's output map in part
+// `part`'s output buffer.
+MapWindow edge_window(const Plan& p, int edge, const Part& c);
+MapWindow output_window(const Plan& p, size_t layer, const Part& part);
 
 // Parts of a layer that hold output channels (owners of their column group; every part of a
 // pool), and whether part `to` of edge e's consumer reads e (the residual: owners only).

@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 
+#include "compiler/backend/fit.h"
 #include "compiler/backend/pack.h"
 
 namespace imc::compiler {
@@ -73,7 +74,8 @@ std::vector<Range> row_groups(const arch::TileParams& t, const MatPlan& m, Range
 struct Candidate {
   std::vector<ColBlock> col_blocks;
   std::vector<Group> groups;
-  int64_t spatial = 1;  // row ranges needed for the partial sums to fit
+  int64_t spatial = 1;  // row ranges needed for the maps and partial sums to fit
+  bool windowed = false;
   int64_t tiles = 0;
   int64_t partial = 0;  // bytes of partial sums per inference
   std::string problem;  // why it does not fit, "" when it does
@@ -141,19 +143,11 @@ Candidate candidate(const Plan& p, size_t i, MatPlan m, int64_t ncg) {
     }
   }
   c.col_blocks = std::move(m.col_blocks);
-  if (max_rg > 1) {
-    // Owner's input buffer: input and residual maps, then one slot per other row group.
-    const int64_t ibuf = t.input_buffer.capacity_bits / 8, obuf = t.output_buffer.capacity_bits / 8;
-    int64_t maps = map_bytes(p.value(l.input));
-    if (l.residual >= 0) maps += map_bytes(p.value(l.residual));
-    const int64_t row = out.w * max_ch * 4;
-    const int64_t rows = maps > ibuf ? out.h  // allocate() reports the map
-                                     : std::min((ibuf - maps) / ((max_rg - 1) * row), obuf / row);
-    if (rows < 1)
-      return fail("the partial sums of one output row (" + std::to_string(row) +
-                  " B per row group) do not fit the tile buffers");
-    c.spatial = (out.h + rows - 1) / rows;
-  }
+  // Row ranges for the maps and the owner's partial-sum slots (one per other row group) to fit.
+  const RowFit f = fit_rows(p, i, static_cast<int>(max_rg), max_rg > 1 ? max_ch : 0);
+  if (f.parts == 0) return fail(f.problem);
+  c.spatial = f.parts;
+  c.windowed = f.windowed;
   c.tiles = c.spatial * static_cast<int64_t>(c.groups.size());
   return c;
 }
@@ -203,6 +197,7 @@ void split_matrix(Plan& p, size_t i) {
   mp.col_blocks = std::move(best.col_blocks);
   mp.groups = std::move(best.groups);
   p.layers[i].min_parts = static_cast<int>(best.spatial);
+  p.layers[i].windowed = best.windowed;
 }
 
 }  // namespace imc::compiler

@@ -51,12 +51,36 @@ TEST(BackendErrors, SplitLayersNeedingMoreTilesThanTheChip) {
             "layer3 2, layer4 2), the chip has 16");
 }
 
-TEST(BackendErrors, InputMapLargerThanTheInputBuffer) {
+// Maps larger than a buffer are split over tiles by output rows (backend_window_test.cpp);
+// when the rows one output row needs do not fit, the layer is refused.
+TEST(BackendErrors, InputRowsOfOneOutputRowLargerThanTheInputBuffer) {
   GraphBuilder b(2);
-  int x = b.input(DType::kU8, 96, 96, 1);
+  int x = b.input(DType::kU8, 4, 3000, 1);
   b.output(b.conv(x, {1, 3, 1, 1, DType::kI32}));
   EXPECT_EQ(error_of(b),
-            "layer 'layer0': input map 96x96x1 u8 needs 9216 B, tile input buffer holds 8192 B");
+            "layer 'layer0': input map 4x3000x1 u8 needs 9000 B for one output row (3 input rows), "
+            "tile input buffer holds 8192 B");
+}
+
+TEST(BackendErrors, OneOutputRowLargerThanTheOutputBuffer) {
+  GraphBuilder b(2);
+  int x = b.input(DType::kU8, 2, 600, 1);
+  x = b.conv(x, {64, 1, 1, 0, DType::kT2});
+  b.output(b.conv(x, {1, 1, 1, 0, DType::kI32}));
+  EXPECT_EQ(error_of(b),
+            "layer 'layer0': output map 2x600x64 t2 needs 9600 B for one output row, tile output "
+            "buffer holds 8192 B");
+}
+
+TEST(BackendErrors, ResidualRowOfOneOutputRowDoesNotFitAfterTheInput) {
+  GraphBuilder b(2);
+  int x = b.input(DType::kU8, 2, 1000, 1);
+  const int a = b.conv(x, {64, 1, 1, 0, DType::kB1});  // 8000 B per row
+  x = b.conv(a, {64, 1, 1, 0, DType::kB1, false, a, 1, 0});
+  b.output(b.conv(x, {1, 1, 1, 0, DType::kI32}));
+  EXPECT_EQ(error_of(b),
+            "layer 'layer1': residual map 2x1000x64 b1 needs 8000 B for one output row, tile input "
+            "buffer (after 1 input row) holds 192 B");
 }
 
 TEST(BackendErrors, MultiChannelBinaryImageInputIsRefused) {

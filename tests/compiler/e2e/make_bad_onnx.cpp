@@ -132,6 +132,14 @@ int main(int argc, char* argv[]) {
     save(b.build(), "too_many_layers_for_chip.onnx");
   }
   {
+    // A map split over tiles by output rows still needs the 3 input rows of one output row
+    // (3 x 3000 B) in a tile's 8 KiB input buffer.
+    NetBuilder b("UINT8", {1, 1, 4, 3000}, 6);
+    b.conv(1, 3, 1, 1);
+    b.output_raw();
+    save(b.build(), "map_row_larger_than_tile_buffer.onnx");
+  }
+  {
     NetBuilder b("", {1, 64}, 5);
     b.gemm(10);
     b.output();

@@ -251,6 +251,54 @@ std::vector<Net> networks() {
          b.flatten();
          b.gemm(10);
        }},
+      // Maps larger than a tile's buffers (docs/compiler-backend.md, Layout): the layer's output
+      // rows are split over tiles, each holding only its window of each map. A 28x28x64 t2
+      // map (12544 B) leaves the first conv and enters the pool: more than an 8 KiB buffer.
+      {"conv_output_map_larger_than_the_output_buffer",
+       "UINT8",
+       {1, 1, 28, 28},
+       [](NetBuilder& b) {
+         b.conv(64, 3, 1, 1);
+         b.multithreshold_ternary();
+         b.maxpool(2, 2);
+         b.conv(16, 3, 1, 1);
+         b.bn_sign();
+         b.maxpool(2, 2);
+         b.flatten();
+         b.gemm(10);
+       }},
+      // The residual conv holds its 28x28x64 b1 input (6272 B) and the residual map (6272 B):
+      // together more than 8 KiB; per-channel residual scales.
+      {"residual_map_larger_than_the_input_buffer",
+       "UINT8",
+       {1, 1, 28, 28},
+       [](NetBuilder& b) {
+         b.set_gamma(testing::GammaSign::kMixed);
+         b.conv(64, 3, 1, 1);
+         const std::string skip = b.bn_sign();
+         b.conv(64, 3, 1, 1);
+         b.bn();
+         b.residual_from(skip);
+         b.sign();
+         b.maxpool(2, 2);
+         b.maxpool(2, 2);
+         b.flatten();
+         b.gemm(10);
+       }},
+      // A 96x96 u8 image (9216 B) into a stride-2 conv: each part LOADs its input rows.
+      {"conv_input_map_larger_than_the_input_buffer",
+       "UINT8",
+       {1, 1, 96, 96},
+       [](NetBuilder& b) {
+         b.conv(8, 3, 2, 1);
+         b.bn_sign();
+         b.maxpool(2, 2);
+         b.conv(16, 3, 1, 1);
+         b.bn_sign();
+         b.maxpool(2, 2);
+         b.flatten();
+         b.gemm(10);
+       }},
       {"domain_onnx_brevitas",
        "BIPOLAR",
        {1, 64},
