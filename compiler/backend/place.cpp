@@ -209,8 +209,9 @@ int check_tiles(const Plan& p) {
     throw BackendError("the network has " + std::to_string(p.layers.size()) +
                        " layers, the chip has " + std::to_string(p.chip->tiles()) +
                        " tiles (one layer per tile)");
-  throw BackendError("the network needs " + std::to_string(need) + " tiles (layers larger than a " +
-                     "tile: " + split + "), the chip has " + std::to_string(p.chip->tiles()));
+  throw BackendError("the network needs " + std::to_string(need) + " tiles (layers on several " +
+                     "tiles, for their weights or their maps: " + split + "), the chip has " +
+                     std::to_string(p.chip->tiles()));
 }
 
 }  // namespace

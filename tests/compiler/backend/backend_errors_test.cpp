@@ -47,7 +47,8 @@ TEST(BackendErrors, SplitLayersNeedingMoreTilesThanTheChip) {
   for (int i = 0; i < 4; ++i) x = b.dense(x, 256, DType::kB1);  // 2 tiles each
   b.output(b.dense(x, 10, DType::kI32));
   EXPECT_EQ(error_of(b, rram4x4()),
-            "the network needs 17 tiles (layers larger than a tile: layer0 8, layer1 2, layer2 2, "
+            "the network needs 17 tiles (layers on several tiles, for their weights or their maps: "
+            "layer0 8, layer1 2, layer2 2, "
             "layer3 2, layer4 2), the chip has 16");
 }
 

@@ -17,20 +17,6 @@ using compiler::Schedule;
 using compiler::testing::GraphBuilder;
 using isa::DType;
 
-std::string placed(const GraphBuilder& b, const Target& t = {}, Schedule s = Schedule::kPipelined) {
-  std::ostringstream dump;
-  compiler::BackendOptions o;
-  o.schedule = s;
-  o.dump_after = "place";
-  o.dump = &dump;
-  compiler::compile_graph(b.graph(), t.chip(), o);
-  return dump.str();
-}
-
-bool has(const std::string& text, const std::string& what) {
-  return text.find(what) != std::string::npos;
-}
-
 // 3136 inputs (a 7x7x64 map flattened) -> 128: 13 row blocks of 256x128, two per crossbar,
 // eight per tile. Splitting the rows halves every tile's MVMs; the owner adds 128 int32s.
 GraphBuilder dense_3136_128() {
@@ -42,7 +28,7 @@ GraphBuilder dense_3136_128() {
 }
 
 TEST(SplitDecision, DenseTooBigForATileSplitsItsRowsEvenly) {
-  const std::string d = placed(dense_3136_128());
+  const std::string d = dumped(dense_3136_128(), "place");
   EXPECT_TRUE(has(d,
                   "group 0: column group 0 (out 0..127), row group 0 of 2, row blocks 0..6 "
                   "(owner)"))
@@ -77,7 +63,7 @@ TEST(SplitDecision, ChannelsBeyondTheAccumulatorSplitColumnsOnByteBounds) {
   int x = b.input(DType::kB1, 1, 1, 256);
   x = b.dense(x, 1100, DType::kB1);
   b.output(b.dense(x, 10, DType::kI32));
-  const std::string d = placed(b);
+  const std::string d = dumped(b, "place");
   EXPECT_TRUE(has(d, "group 0: column group 0 (out 0..551), row group 0 of 1")) << d;
   EXPECT_TRUE(has(d, "group 1: column group 1 (out 552..1099), row group 0 of 1")) << d;
 }
@@ -95,7 +81,7 @@ GraphBuilder wide_conv() {
 }
 
 TEST(SplitDecision, ConvFeatureMapSplitsColumnsNotRows) {
-  const std::string d = placed(wide_conv());
+  const std::string d = dumped(wide_conv(), "place");
   EXPECT_TRUE(has(d, "group 0: column group 0 (out 0..127), row group 0 of 1")) << d;
   EXPECT_TRUE(has(d, "group 1: column group 1 (out 128..255), row group 0 of 1")) << d;
 }
@@ -113,7 +99,7 @@ GraphBuilder deep_conv_rram() {
 }
 
 TEST(SplitDecision, RowAndColumnGroupsTogether) {
-  const std::string d = placed(deep_conv_rram(), rram_exact());
+  const std::string d = dumped(deep_conv_rram(), "place", Schedule::kPipelined, rram_exact());
   EXPECT_TRUE(has(d, "group 1: column group 1 (out 256..511), row group 0 of 1")) << d;
   EXPECT_TRUE(has(d, "group 0: column group 0 (out 0..7), row group 0 of 2, row blocks 0..35"))
       << d;
@@ -134,7 +120,8 @@ GraphBuilder partials_need_row_ranges() {
 
 TEST(SplitDecision, PartialSumsTooBigForTheBufferCutTheRows) {
   // Sequential: no bottleneck split on top, only the row ranges the buffer needs.
-  const std::string d = placed(partials_need_row_ranges(), rram_exact(), Schedule::kSequential);
+  const std::string d =
+      dumped(partials_need_row_ranges(), "place", Schedule::kSequential, rram_exact());
   for (const char* part : {"(rows 0..0, group 0)", "(rows 0..0, group 1)", "(rows 1..2, group 0)",
                            "(rows 1..2, group 1)", "(rows 3..4, group 0)", "(rows 3..4, group 1)"})
     EXPECT_TRUE(has(d, part)) << part << "\n" << d;

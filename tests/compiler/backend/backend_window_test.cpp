@@ -18,20 +18,6 @@ using compiler::Schedule;
 using compiler::testing::GraphBuilder;
 using isa::DType;
 
-std::string dumped(const GraphBuilder& b, const char* pass, Schedule s, const Target& t = {}) {
-  std::ostringstream dump;
-  compiler::BackendOptions o;
-  o.schedule = s;
-  o.dump_after = pass;
-  o.dump = &dump;
-  compiler::compile_graph(b.graph(), t.chip(), o);
-  return dump.str();
-}
-
-bool has(const std::string& text, const std::string& what) {
-  return text.find(what) != std::string::npos;
-}
-
 // u8 28x28 -> conv3x3 64 ternary activations: the output map 28x28x64 t2 is 12544 B, the
 // tile8x8 output buffer 8 KiB: two parts of 14 rows (6272 B each). The pool after it reads
 // the same map: two parts too, each holding its 14 input rows.

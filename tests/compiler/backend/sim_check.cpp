@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "hw/isa/check.h"
 #include "tests/compiler/common/naive_graph.h"
 
@@ -33,6 +35,21 @@ int64_t check(compiler::testing::GraphBuilder& b, compiler::Schedule s, const Ta
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.output, compiler::testing::naive_run(g, input)[0].values);
   return r.cycles;
+}
+
+std::string dumped(const compiler::testing::GraphBuilder& b, const char* pass, compiler::Schedule s,
+                   const Target& t) {
+  std::ostringstream dump;
+  compiler::BackendOptions o;
+  o.schedule = s;
+  o.dump_after = pass;
+  o.dump = &dump;
+  compiler::compile_graph(b.graph(), t.chip(), o);
+  return dump.str();
+}
+
+bool has(const std::string& text, const std::string& what) {
+  return text.find(what) != std::string::npos;
 }
 
 }  // namespace imc::test

@@ -32,4 +32,9 @@ Target rram_exact();
 int64_t check(compiler::testing::GraphBuilder& b, compiler::Schedule s, const Target& t = {},
               int n = 3);
 
+// The plan after backend pass `pass` (imcc --dump-after) for b's graph on `t`.
+std::string dumped(const compiler::testing::GraphBuilder& b, const char* pass,
+                   compiler::Schedule s = compiler::Schedule::kPipelined, const Target& t = {});
+bool has(const std::string& text, const std::string& what);  // text contains what
+
 }  // namespace imc::test
