@@ -18,16 +18,23 @@
 // inference's input leaves the buffer through it, link_width bits a cycle (outputs come back
 // through the other direction), so the batch needs at least batch x max(input, output bytes
 // per inference) x 8 / link_width cycles whatever the schedule.
+//
+// bench_schedule [ARCH] [BATCH] [DIR]: with DIR, also writes each network's programs
+// (NAME.sequential.cmd, NAME.pipelined.cmd) and its input (NAME.x.npy) there, to inspect a
+// schedule with `imcsim --stats` or `--cmd-trace`.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "compiler/backend/backend.h"
 #include "hw/arch/load.h"
+#include "hw/isa/assembler.h"
 #include "hw/isa/check.h"
+#include "hw/isa/npy.h"
 #include "tests/compiler/backend/sim_runner.h"
 #include "tests/compiler/common/naive_graph.h"
 #include "tests/compiler/common/random_graph.h"
@@ -134,7 +141,15 @@ bool run_schedule(const std::string& bench, const compiler::Graph& g, const arch
   return r.output == want;
 }
 
-void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int batch) {
+void dump(const std::string& dir, const std::string& name, const isa::Program& seq,
+          const isa::Program& pipe, const compiler::Tensor& x) {
+  std::ofstream(dir + "/" + name + ".sequential.cmd") << isa::disassemble(seq);
+  std::ofstream(dir + "/" + name + ".pipelined.cmd") << isa::disassemble(pipe);
+  isa::write_npy_i32(dir + "/" + name + ".x.npy", x.shape, x.values);
+}
+
+void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int batch,
+               const std::string& dump_dir) {
   const compiler::Graph& g = n.b.graph();
   const compiler::Tensor x = n.b.random_input(batch);
   const std::vector<int32_t> want = compiler::testing::naive_run(g, x)[0].values;
@@ -145,6 +160,7 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
   const bool ok_pipe =
       run_schedule(n.name, g, chip, arch, Schedule::kPipelined, batch, x, want, pipe, pipe_prog);
   emit(n.name, "bit_exact", ok_seq && ok_pipe ? 1 : 0, "bool");
+  if (!dump_dir.empty()) dump(dump_dir, n.name, seq_prog, pipe_prog, x);
   // The sequential program has one tile per layer, in layer order.
   const int64_t xbars = chip.tile.crossbars, tiles = chip.tiles();
   const int64_t layers = static_cast<int64_t>(g.layers.size());
@@ -203,14 +219,15 @@ void bench_compile_time(const arch::ChipParams& chip) {
 
 }  // namespace
 
-// bench_schedule [ARCH] [BATCH]; ARCH relative to the repository root.
+// bench_schedule [ARCH] [BATCH] [DIR]; ARCH relative to the repository root.
 int main(int argc, char** argv) {
   const std::string arch = argc > 1 ? argv[1] : "configs/tile8x8.yaml";
   const int batch = argc > 2 ? std::atoi(argv[2]) : 16;
+  const std::string dump_dir = argc > 3 ? argv[3] : "";
   const arch::ChipParams chip = arch::load_chip(std::string(IMCSIM_SOURCE_DIR) + "/" + arch, {});
-  bench_net(cnn(), chip, arch, batch);
-  bench_net(cnn5(), chip, arch, batch);
-  bench_net(mlp(), chip, arch, batch);
+  bench_net(cnn(), chip, arch, batch, dump_dir);
+  bench_net(cnn5(), chip, arch, batch, dump_dir);
+  bench_net(mlp(), chip, arch, batch, dump_dir);
   bench_compile_time(chip);
   return 0;
 }

@@ -52,7 +52,7 @@ int add_edge(Plan& p, int value, int consumer, int64_t slot) {
   e.value = value;
   e.producer = value == p.g->input ? -1 : producer_of(*p.g, value);
   e.consumer = consumer;
-  e.slot = e.work = slot;
+  e.slot = e.alt = slot;
   p.edges.push_back(e);
   const int id = static_cast<int>(p.edges.size()) - 1;
   if (e.producer >= 0) p.layers[e.producer].out_edges.push_back(id);
@@ -80,9 +80,9 @@ void allocate_partials(Plan& p, size_t i, int64_t slot, int64_t ibuf, int64_t ob
                        std::to_string(ibuf) + " B input buffer after the input maps");
 }
 
-// Double buffering: a second copy of each input map after everything else, while the input
+// Double buffering: a second slot for each input map after everything else, while the input
 // buffer has room (the input map first, it is the one every part reads).
-void allocate_work(Plan& p, size_t i, int64_t ibuf) {
+void allocate_alt_slots(Plan& p, size_t i, int64_t ibuf) {
   LayerPlan& lp = p.layers[i];
   int64_t end =
       lp.partial_bytes > 0 ? lp.partial_slot + (lp.mat.max_row_groups() - 1) * lp.partial_bytes : 0;
@@ -92,7 +92,7 @@ void allocate_work(Plan& p, size_t i, int64_t ibuf) {
     if (e < 0) continue;
     const int64_t bytes = slot_bytes(p, e);
     if (end + bytes > ibuf) break;
-    p.edges[e].work = end;
+    p.edges[e].alt = end;
     end += bytes;
   }
 }
@@ -121,7 +121,7 @@ void allocate_tile(Plan& p, size_t i) {
   for (const Part& q : lp.parts) out_bytes = std::max(out_bytes, output_window(p, i, q).bytes());
   if (out_bytes > obuf) too_big(l.name(), "output", out, out_bytes, "output buffer", obuf);
   if (l.kind == Layer::Kind::kMat) allocate_partials(p, i, slot, ibuf, obuf);
-  if (p.schedule == Schedule::kPipelined) allocate_work(p, i, ibuf);
+  if (p.schedule == Schedule::kPipelined) allocate_alt_slots(p, i, ibuf);
 }
 
 void allocate_tensors(Plan& p) {

@@ -80,12 +80,17 @@ void signal_sources(const Plan& p, std::vector<Command>& out) {
 }
 
 // Credits for consumer part `part`'s input slots, to every producer part that fills them: of
-// the double-buffered slots (`buffered`, given back once copied) or of the others.
+// the double-buffered slots (`buffered`) or of the others. One at setup for each; then a
+// single slot is handed back once its inference is computed, and a double-buffered edge
+// hands back the other slot as soon as this inference's map has arrived (the SIGNAL waits for
+// the previous inference's compute, the last reader of that slot). Handing it back only then
+// keeps every sender at most one inference ahead of the others, so a semaphore counting
+// several senders (or receivers) never mixes two inferences.
 void give_credits(const Plan& p, const LayerPlan& lp, const Part& part, bool buffered,
                   std::vector<Command>& out) {
   for (int e : in_edges(lp)) {
     const Edge& edge = p.edges[e];
-    if (!reads_edge(p, e, part) || (edge.work != edge.slot) != buffered) continue;
+    if (!reads_edge(p, e, part) || edge.double_buffered() != buffered) continue;
     if (edge.producer < 0) {  // the input's rows other parts loaded and sent
       for (const HaloRows& h : halo_from(p, e, part))
         out.push_back(signal(h.part->tile, edge.halo_credit_sem));
@@ -169,7 +174,7 @@ int64_t held_at(const Plan& p, int e, const Part& part, const Span& s) {
 }
 
 // The network input: `part` LOADs what it reads, or (halo.h) its own rows. `ahead` 1: the
-// next inference's (a prefetch into the landing slot, double buffering); `in_loop` false:
+// next inference's (a prefetch into the other slot, double buffering); `in_loop` false:
 // before the batch loop, inference 0.
 void load_rows(const Plan& p, int e, const Part& part, int ahead, bool in_loop,
                std::vector<Command>& out) {
@@ -181,17 +186,18 @@ void load_rows(const Plan& p, int e, const Part& part, int ahead, bool in_loop,
   for (const Rows& r : rows)
     for (const Span& s : row_spans(p, e, r))
       out.push_back(load(
-          addr(Space::kIbuf, edge.slot + held_at(p, e, part, s)),
+          in_loop ? slot_addr(edge, held_at(p, e, part, s), {}, ahead)
+                  : addr(Space::kIbuf, edge.slot + held_at(p, e, part, s)),
           addr(Space::kGb, x.gb_addr + s.map + ahead * x.stride, {{in_loop ? 0 : -1, x.stride}}),
           s.bytes));
 }
 
-// Prefetching: the next inference LOADs into the landing slot once this one is copied out,
-// so the global buffer's latency hides behind the compute. The last inference prefetches one
+// Prefetching: the next inference LOADs into the other slot while this one is computed, so
+// the global buffer's latency hides behind the compute. The last inference prefetches one
 // past the batch: a read of the global buffer that nothing uses (it stays inside the buffer:
 // the input region is followed by the outputs).
 bool prefetches(const Plan& p, int e) {
-  return p.edges[e].producer < 0 && p.edges[e].work != p.edges[e].slot;
+  return p.edges[e].producer < 0 && p.edges[e].double_buffered();
 }
 
 // Halo exchange (halo.h): SEND the rows other parts read of those `part` loaded, then wait for
@@ -205,28 +211,12 @@ void exchange_rows(const Plan& p, int e, const Part& part, std::vector<Command>&
     for (const Rows& r : h.rows)
       for (const Span& s : row_spans(p, e, r)) spans.push_back(s);
     for (size_t k = 0; k < spans.size(); ++k)  // the last one raises the semaphore
-      out.push_back(send(h.part->tile,
-                         addr(Space::kIbuf, edge.slot + held_at(p, e, *h.part, spans[k])),
-                         addr(Space::kIbuf, edge.slot + held_at(p, e, part, spans[k])),
-                         spans[k].bytes, k + 1 == spans.size() ? edge.halo_sem : -1));
+      out.push_back(send(h.part->tile, slot_addr(edge, held_at(p, e, *h.part, spans[k])),
+                         slot_addr(edge, held_at(p, e, part, spans[k])), spans[k].bytes,
+                         k + 1 == spans.size() ? edge.halo_sem : -1));
   }
   const size_t from = halo_from(p, e, part).size();
   if (from > 0) out.push_back(wait(edge.halo_sem, static_cast<int64_t>(from)));
-}
-
-// Double buffering: the map moves from its landing slot to its working copy, and the slot is
-// handed back before the compute.
-void copy_to_work(const Plan& p, int e, const Part& part, std::vector<Command>& out) {
-  const Edge& edge = p.edges[e];
-  if (edge.work == edge.slot) return;
-  for (const Span& s : row_spans(p, e, edge_rows(p, e, part))) {
-    Command c;
-    c.op = isa::Opcode::kCopy;
-    c.dst = addr(Space::kIbuf, edge.work + held_at(p, e, part, s));
-    c.src = addr(Space::kIbuf, edge.slot + held_at(p, e, part, s));
-    c.bytes = s.bytes;
-    out.push_back(c);
-  }
 }
 
 // An owner part: its output (channels of its column group) to every consumer part that reads
@@ -244,7 +234,7 @@ void pass_output(const Plan& p, size_t i, const Part& part, std::vector<Command>
     for (const Part* c : to)
       move_rows(o, overlap(p, e, part, *c), ch, edge_window(p, e, *c).rows.lo, held, out,
                 [&](int64_t dst, int64_t src, int64_t bytes, int64_t stride, bool last) {
-                  return send(c->tile, addr(Space::kIbuf, edge.slot + dst, {{1, stride}}),
+                  return send(c->tile, slot_addr(edge, dst, {{1, stride}}),
                               addr(Space::kObuf, lp.out_addr + src, {{1, stride}}), bytes,
                               last ? edge.data_sem : -1);
                 });
@@ -285,12 +275,9 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
     if (!prefetches(p, e)) load_rows(p, e, part, 0, true, out);
     exchange_rows(p, e, part, out);
   }
+  give_credits(p, lp, part, true, out);  // before the prefetch: SIGNAL would wait for it
   for (int e : in_edges(lp))
-    if (reads_edge(p, e, part)) {
-      copy_to_work(p, e, part, out);
-      if (prefetches(p, e)) load_rows(p, e, part, 1, true, out);
-    }
-  give_credits(p, lp, part, true, out);
+    if (reads_edge(p, e, part) && prefetches(p, e)) load_rows(p, e, part, 1, true, out);
   if (adds_partials(p, i, part))
     out.push_back(wait(lp.partial_sem, lp.mat.groups[part.group].row_groups - 1));
   if (l.kind == Layer::Kind::kMat)

@@ -125,6 +125,8 @@ struct Geometry {
   int64_t out_pix, out_row;
   int64_t plane;  // NCHW input (planar): bytes per channel plane, pix/row of one plane; else 0
   int64_t out, res;
+  // Double-buffered input and residual maps: the term selecting inference i0's slot.
+  isa::Addr::Rotation slot_rot, res_rot;
 };
 
 Geometry geometry(const Plan& p, size_t layer, const Part& part) {
@@ -133,10 +135,10 @@ Geometry geometry(const Plan& p, size_t layer, const Part& part) {
   const Value& in = p.value(l.input());
   const Value& out = p.value(l.output());
   const MapWindow w = edge_window(p, lp.in_edge, part);
-  const int64_t slot = p.edges[lp.in_edge].work + w.offset(0);
+  const int64_t slot = p.edges[lp.in_edge].slot + w.offset(0);
   const int64_t o = lp.out_addr + output_window(p, layer, part).offset(0);
   const int64_t r = lp.residual_edge < 0 ? 0
-                                         : p.edges[lp.residual_edge].work +
+                                         : p.edges[lp.residual_edge].slot +
                                                edge_window(p, lp.residual_edge, part).offset(0);
   Geometry g{slot,
              pixel_bytes(in),
@@ -145,7 +147,9 @@ Geometry geometry(const Plan& p, size_t layer, const Part& part) {
              out.w * pixel_bytes(out),
              0,
              o,
-             r};
+             r,
+             p.edges[lp.in_edge].rotation(),
+             lp.residual_edge < 0 ? isa::Addr::Rotation{} : p.edges[lp.residual_edge].rotation()};
   if (planar(p, l.input())) {
     const int64_t e = isa::bits_per_element(in.type) / 8;
     g.pix = e;
@@ -191,6 +195,7 @@ void mat_body(const Plan& p, size_t layer, const Part& part, const Run& ry, cons
       x.src = addr(
           Space::kIbuf, base,
           {{at.d.dy, at.ystep * m.stride_h * g.row}, {at.d.dx, at.xstep * m.stride_w * g.pix}});
+      x.src.rot = g.slot_rot;
       x.type = in.type;
       x.gather = {b.nc, b.nkx, b.nkx > 1 ? g.pix : 0, b.nky, b.nky > 1 ? g.row : 0, mask};
       x.dst = addr(Space::kAcc, acc0 + mp.col_blocks[c].c0 - grp.ch0);
@@ -293,6 +298,7 @@ void mat_after(const Plan& p, size_t layer, const Part& part, const At& at, int6
         a.dst = addr(Space::kAcc, k * nch);
         a.src = addr(Space::kIbuf, g.res + pos * rp + off,
                      {{at.d.dy, at.ystep * o.w * rp}, {at.d.dx, at.xstep * rp}});
+        a.src.rot = g.res_rot;
         a.type = rv.type;
         a.count = channels;
         a.scale = scale;
@@ -332,6 +338,7 @@ void pool_body(const Plan& p, size_t layer, const Part& part, const Run& ry, con
   c.op = isa::Opcode::kPool;
   c.src = addr(Space::kIbuf, g.slot + iy * g.row + ix * g.pix,
                {{at.d.dy, m.stride_h * g.row}, {at.d.dx, m.stride_w * g.pix}});
+  c.src.rot = g.slot_rot;
   c.dst = addr(Space::kObuf, g.out + (at.oy * o.w + at.ox) * g.out_pix,
                {{at.d.dy, g.out_row}, {at.d.dx, g.out_pix}});
   c.type = in.type;

@@ -14,6 +14,17 @@ isa::Addr addr(isa::Space s, int64_t base, std::initializer_list<std::pair<int, 
   return a;
 }
 
+isa::Addr slot_addr(const Edge& e, int64_t offset,
+                    std::initializer_list<std::pair<int, int64_t>> strides, int ahead) {
+  isa::Addr a = addr(isa::Space::kIbuf, e.slot + offset, strides);
+  a.rot = e.rotation();
+  if (e.double_buffered() && ahead % 2) {  // (i0 + 1) % 2 = 1 - i0 % 2
+    a.base += a.rot.stride;
+    a.rot.stride = -a.rot.stride;
+  }
+  return a;
+}
+
 static Command op(Opcode o) {
   Command c;
   c.op = o;

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/backend/plan.h"
 #include "hw/isa/program.h"
 
 namespace imc::compiler {
@@ -14,6 +15,11 @@ namespace imc::compiler {
 // (that loop was not emitted because it would run once).
 isa::Addr addr(isa::Space s, int64_t base,
                std::initializer_list<std::pair<int, int64_t>> strides = {});
+
+// Byte `offset` of edge e's slot as inference i0 + ahead uses it (the two slots in turn when
+// it is double buffered), with loop strides as for addr().
+isa::Addr slot_addr(const Edge& e, int64_t offset,
+                    std::initializer_list<std::pair<int, int64_t>> strides = {}, int ahead = 0);
 
 isa::Command loop(int64_t count);
 isa::Command end_loop();

@@ -75,11 +75,16 @@ struct Edge {
   int value = -1;
   int producer = -1;  // layer index, -1: the network input in the global buffer
   int consumer = -1;  // layer index
-  int64_t slot = 0;   // consumer's ibuf address where the map lands (LOAD, SEND)
-  // Where the consumer's commands read it: `slot`, or (double buffering, pipelined) a second
-  // copy it COPYs the map to on arrival, giving the slot back at once so that the next
-  // inference's map can land while this one is computed.
-  int64_t work = 0;
+  int64_t slot = 0;   // consumer's ibuf address where the map lands (LOAD, SEND) and is read
+  // Double buffering (pipelined): a second slot at `alt`. Inference n uses `slot` for even n
+  // and `alt` for odd n (the rotation term (i0%2), docs/isa.md: no copy), so that the next
+  // inference's map can land while this one is computed. Equal to `slot`: one slot.
+  int64_t alt = 0;
+  bool double_buffered() const { return alt != slot; }
+  // The term that moves an address in `slot` to the slot of inference i0.
+  isa::Addr::Rotation rotation() const {
+    return double_buffered() ? isa::Addr::Rotation{0, 2, alt - slot} : isa::Addr::Rotation{};
+  }
   int data_sem = -1;    // consumer's semaphore counting arrived maps
   int credit_sem = -1;  // producer's semaphore counting free slots at the consumer
   // The network input read by several parts (pipelined): own[k] are the rows consumer part k

@@ -20,6 +20,7 @@ namespace {
 constexpr char kMagic[4] = {'I', 'M', 'C', 'B'};
 constexpr uint16_t kVersion = 1;
 constexpr uint64_t kI64Max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+constexpr uint8_t kRotationBit = 0x04;  // address head: an (iD%K) term follows the strides
 constexpr uint64_t kIntMax = static_cast<uint64_t>(std::numeric_limits<int>::max());
 
 class Writer {
@@ -76,10 +77,16 @@ void put_command(Writer& w, const Command& c) {
         for (int d = 0; d < kMaxLoopDepth; ++d) {
           if (a.stride[d] != 0) strides |= static_cast<uint8_t>(1u << d);
         }
-        w.u8(static_cast<uint8_t>(static_cast<uint8_t>(a.space) | strides << 4));
+        const uint8_t rotated = a.rot.depth >= 0 ? kRotationBit : 0;
+        w.u8(static_cast<uint8_t>(static_cast<uint8_t>(a.space) | rotated | strides << 4));
         w.svar(a.base);
         for (int d = 0; d < kMaxLoopDepth; ++d) {
           if (a.stride[d] != 0) w.svar(a.stride[d]);
+        }
+        if (rotated) {
+          w.u8(static_cast<uint8_t>(a.rot.depth));
+          w.uvar(static_cast<uint64_t>(a.rot.period));
+          w.svar(a.rot.stride);
         }
         break;
       }
@@ -234,7 +241,7 @@ Command read_command(Reader& r, int depth, size_t data_blocks) {
     std::string problem;
     if (o.kind == OperandKind::kAddr) {
       const uint8_t head = r.u8(o.name);
-      if (head & 0x0C) r.fail_at(oat, std::string(o.name) + ": reserved address bits set");
+      if (head & 0x08) r.fail_at(oat, std::string(o.name) + ": reserved address bit set");
       Addr& a = addr_field(c, o.field);
       a.space = static_cast<Space>(head & 0x03);
       a.base = r.svar(o.name);
@@ -243,6 +250,11 @@ Command read_command(Reader& r, int depth, size_t data_blocks) {
         const size_t sat = r.pos();
         a.stride[d] = r.svar(o.name);
         if (a.stride[d] == 0) r.fail_at(sat, std::string(o.name) + ": zero stride marked present");
+      }
+      if (head & kRotationBit) {
+        a.rot.depth = r.u8(o.name);
+        a.rot.period = static_cast<int64_t>(r.bounded(o.name, 0, kI64Max));
+        a.rot.stride = r.svar(o.name);
       }
       problem = addr_problem(spec, o, a, depth);
     } else {

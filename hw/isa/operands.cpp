@@ -326,6 +326,17 @@ std::string addr_problem(const OpcodeSpec& spec, const OperandSpec& o, const Add
              " enclosing LOOPs, this command has " + std::to_string(loop_depth);
     }
   }
+  const Addr::Rotation& r = a.rot;
+  if (r.depth == -1 && r.period == 0 && r.stride == 0) return "";
+  if (r.depth < 0 || r.depth >= kMaxLoopDepth)
+    return "rotation on a loop index that does not exist";
+  if (r.depth >= loop_depth) {
+    return "(i" + std::to_string(r.depth) + "%" + std::to_string(r.period) + ") needs " +
+           std::to_string(r.depth + 1) + " enclosing LOOPs, this command has " +
+           std::to_string(loop_depth);
+  }
+  if (r.period < 2) return "rotation period must be at least 2, not " + std::to_string(r.period);
+  if (r.stride == 0) return "rotation with a zero stride";
   return "";
 }
 
@@ -374,6 +385,16 @@ void append_addr(std::string& out, const Addr& a) {
     put(s < 0 ? 0 - static_cast<uint64_t>(s) : static_cast<uint64_t>(s));
     out += "*i";
     out += static_cast<char>('0' + d);
+  }
+  if (a.rot.depth >= 0) {
+    const int64_t s = a.rot.stride;
+    out += s < 0 ? " - " : " + ";
+    put(s < 0 ? 0 - static_cast<uint64_t>(s) : static_cast<uint64_t>(s));
+    out += "*(i";
+    out += static_cast<char>('0' + a.rot.depth);
+    out += '%';
+    put(static_cast<uint64_t>(a.rot.period));
+    out += ')';
   }
   out += ']';
 }

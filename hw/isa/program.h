@@ -20,14 +20,25 @@ const char* to_string(Space s);
 constexpr int kMaxLoopDepth = 4;
 constexpr int kMaxSegments = 32;  // kx * ky of one gather
 
-// base + sum_d stride[d] * i_d, where i_d is the index of the loop at nesting depth d
-// (0 = outermost enclosing LOOP). Text: `ibuf[64 + 16*i0 + 2*i1]`.
+// base + sum_d stride[d] * i_d + rot.stride * (i_rot.depth % rot.period), where i_d is the
+// index of the loop at nesting depth d (0 = outermost enclosing LOOP). The rotation term lets
+// consecutive iterations of a batch loop use `period` buffer slots in turn (double buffering
+// without a copy). Text: `ibuf[64 + 16*i0 + 2*i1 + 128*(i0%2)]`.
 struct Addr {
+  struct Rotation {
+    int depth = -1;  // -1: no rotation term
+    int64_t period = 0;
+    int64_t stride = 0;
+    bool operator==(const Rotation& o) const {
+      return depth == o.depth && period == o.period && stride == o.stride;
+    }
+  };
   Space space = Space::kIbuf;
   int64_t base = 0;
   std::array<int64_t, kMaxLoopDepth> stride{};
+  Rotation rot;
   bool operator==(const Addr& o) const {
-    return space == o.space && base == o.base && stride == o.stride;
+    return space == o.space && base == o.base && stride == o.stride && rot == o.rot;
   }
 };
 

@@ -85,6 +85,57 @@ bool is_name(std::string_view s) {
   return true;
 }
 
+namespace {
+
+// `iD` at *p (pointing at the 'i'): D into *d, *p past it.
+std::optional<ScanError> scan_loop_index(std::string_view s, size_t end, int loop_depth, size_t* p,
+                                         int64_t* d) {
+  const size_t index = *p;
+  size_t q = index + 1;
+  while (q < end && is_alnum(s[q])) ++q;
+  bool digits = q > index + 1 && q - index - 1 < 10;
+  for (size_t k = index + 1; k < q && digits; ++k) digits = s[k] >= '0' && s[k] <= '9';
+  if (!digits) {
+    return ScanError{index, "bad loop index '" + std::string(s.substr(index, q - index)) + "'"};
+  }
+  *d = 0;
+  for (size_t k = index + 1; k < q; ++k) *d = *d * 10 + (s[k] - '0');
+  if (*d >= kMaxLoopDepth) {
+    return ScanError{index, "loop index i" + std::to_string(*d) + " does not exist (i0..i3)"};
+  }
+  if (*d >= loop_depth) {
+    return ScanError{index, "i" + std::to_string(*d) + " needs " + std::to_string(*d + 1) +
+                                " enclosing LOOPs, this command has " + std::to_string(loop_depth)};
+  }
+  *p = q;
+  return std::nullopt;
+}
+
+// `%K)` after a rotation's loop index: K (>= 2) into *period, *p past the ')'.
+std::optional<ScanError> scan_period(std::string_view s, size_t end, size_t* p, int64_t* period) {
+  while (*p < end && is_blank(s[*p])) ++*p;
+  if (*p >= end || s[*p] != '%') return ScanError{*p, "expected '%' in (iD%K)"};
+  ++*p;
+  while (*p < end && is_blank(s[*p])) ++*p;
+  size_t q = *p;
+  while (q < end && is_alnum(s[q])) ++q;
+  uint64_t k = 0;
+  const std::string_view digits = s.substr(*p, q - *p);
+  if (digits.empty() || parse_magnitude(digits, &k) != IntStatus::kOk ||
+      k > static_cast<uint64_t>(INT64_MAX)) {
+    return ScanError{*p, "bad rotation period '" + std::string(digits) + "'"};
+  }
+  if (k < 2) return ScanError{*p, "rotation period must be at least 2"};
+  *period = static_cast<int64_t>(k);
+  *p = q;
+  while (*p < end && is_blank(s[*p])) ++*p;
+  if (*p >= end || s[*p] != ')') return ScanError{*p, "expected ')' after (iD%K"};
+  ++*p;
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<ScanError> parse_addr(std::string_view s, int loop_depth, Addr* out) {
   size_t p = 0;
   while (p < s.size() && is_alpha(s[p])) ++p;
@@ -119,7 +170,7 @@ std::optional<ScanError> parse_addr(std::string_view s, int loop_depth, Addr* ou
     first = false;
     const size_t term = p;
     uint64_t mag = 1;  // `iD` alone
-    if (p >= end || s[p] != 'i') {
+    if (p >= end || (s[p] != 'i' && s[p] != '(')) {
       size_t q = p;
       while (q < end && is_alnum(s[q])) ++q;
       const std::string_view digits = s.substr(p, q - p);
@@ -140,32 +191,31 @@ std::optional<ScanError> parse_addr(std::string_view s, int loop_depth, Addr* ou
       }
       ++p;
       while (p < end && is_blank(s[p])) ++p;
-      if (p >= end || s[p] != 'i') return ScanError{p, "expected a loop index i0..i3 after '*'"};
+      if (p >= end || (s[p] != 'i' && s[p] != '(')) {
+        return ScanError{p, "expected a loop index i0..i3 or (iD%K) after '*'"};
+      }
     }
-    const size_t index = p;
-    ++p;
-    size_t q = p;
-    while (q < end && is_alnum(s[q])) ++q;
+    const bool rotation = s[p] == '(';
+    if (rotation) {
+      ++p;
+      while (p < end && is_blank(s[p])) ++p;
+      if (p >= end || s[p] != 'i') return ScanError{p, "expected a loop index i0..i3 after '('"};
+    }
     int64_t d = 0;
-    bool digits = q > p && q - p < 10;
-    for (size_t k = p; k < q && digits; ++k) digits = s[k] >= '0' && s[k] <= '9';
-    if (!digits) {
-      return ScanError{index, "bad loop index '" + std::string(s.substr(index, q - index)) + "'"};
-    }
-    for (size_t k = p; k < q; ++k) d = d * 10 + (s[k] - '0');
-    if (d >= kMaxLoopDepth) {
-      return ScanError{index, "loop index i" + std::to_string(d) + " does not exist (i0..i3)"};
-    }
-    if (d >= loop_depth) {
-      return ScanError{index, "i" + std::to_string(d) + " needs " + std::to_string(d + 1) +
-                                  " enclosing LOOPs, this command has " +
-                                  std::to_string(loop_depth)};
-    }
-    p = q;
+    if (auto e = scan_loop_index(s, end, loop_depth, &p, &d)) return e;
     int64_t v = 0;
-    if (!apply_sign(negative, mag, &v) || __builtin_add_overflow(a.stride[d], v, &a.stride[d])) {
-      return ScanError{term, "stride of i" + std::to_string(d) + " is out of range"};
+    if (!rotation) {
+      if (!apply_sign(negative, mag, &v) || __builtin_add_overflow(a.stride[d], v, &a.stride[d])) {
+        return ScanError{term, "stride of i" + std::to_string(d) + " is out of range"};
+      }
+      continue;
     }
+    int64_t period = 0;
+    if (auto e = scan_period(s, end, &p, &period)) return e;
+    if (a.rot.depth >= 0) return ScanError{term, "more than one (iD%K) term"};
+    if (!apply_sign(negative, mag, &v)) return ScanError{term, "rotation stride is out of range"};
+    if (v == 0) return ScanError{term, "rotation with a zero stride"};
+    a.rot = {static_cast<int>(d), period, v};
   }
   if (first) return ScanError{end, "empty address"};
   *out = a;

@@ -29,8 +29,9 @@ struct ScanError {
   std::string what;
 };
 
-// The whole of `s` as `space[expr]`, expr = terms joined by + or -, a term being INT, INT*iD
-// or iD. Terms on the same index add up. A term on iD with D >= loop_depth is refused.
+// The whole of `s` as `space[expr]`, expr = terms joined by + or -, a term being INT, INT*iD,
+// iD, INT*(iD%K) or (iD%K) (at most one of these rotation terms, K >= 2). Terms on the same
+// index add up. A term on iD with D >= loop_depth is refused.
 std::optional<ScanError> parse_addr(std::string_view s, int loop_depth, Addr* out);
 
 }  // namespace imc::isa

@@ -250,6 +250,8 @@ int64_t Tile::addr(const isa::Addr& a) const {
   int64_t v = a.base;
   for (size_t d = 0; d < loops_.size() && d < a.stride.size(); ++d)
     v += a.stride[d] * loops_[d].index;
+  if (a.rot.depth >= 0 && static_cast<size_t>(a.rot.depth) < loops_.size())
+    v += a.rot.stride * (loops_[static_cast<size_t>(a.rot.depth)].index % a.rot.period);
   return v;
 }
 

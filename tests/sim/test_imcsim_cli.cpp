@@ -131,6 +131,15 @@ TEST(ImcsimCycles, SignalWaitsForEverythingIssuedBefore) {
   EXPECT_EQ(st["cycles"], 22);
 }
 
+// Runs `prog` on tile8x8 with the scratch's x.npy; the y.npy it writes (empty on failure).
+std::vector<int64_t> run_on_x(const Scratch& s, const std::string& prog) {
+  const ToolRun r =
+      run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml --prog " + prog + " --input " +
+                                  s.path("x.npy") + " -q --output " + s.path("y.npy"));
+  EXPECT_EQ(r.status, 0) << r.err;
+  return r.status == 0 ? isa::read_npy_integers(s.path("y.npy")).values : std::vector<int64_t>{};
+}
+
 // Partial sums another tile computed arrive as i32 vectors and are added with ACCADD type=i32:
 // 32 bits per element through the buffer port, wrapping modulo 2^32 like the adders.
 TEST(ImcsimAccAdd, I32SourcesAddScaledAndWrap) {
@@ -146,13 +155,47 @@ TEST(ImcsimAccAdd, I32SourcesAddScaledAndWrap) {
                                   "  THRESH src=acc[0] dst=obuf[0] count=4 type=i32\n"
                                   "  STORE dst=gb[0x100] src=obuf[0] bytes=16\n"
                                   "  HALT\n");
-  const ToolRun r =
-      run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml --prog " + prog + " --input " +
-                                  s.path("x.npy") + " -q --output " + s.path("y.npy"));
-  ASSERT_EQ(r.status, 0) << r.err;
   // 3 * 2147483647 wraps to 2147483645.
-  EXPECT_EQ(isa::read_npy_integers(s.path("y.npy")).values,
-            (std::vector<int64_t>{3 - 10, -6 - 20, 2147483645 - 30, 15 + 7}));
+  EXPECT_EQ(run_on_x(s, prog), (std::vector<int64_t>{3 - 10, -6 - 20, 2147483645 - 30, 15 + 7}));
+}
+
+// Inference n lands in slot n % 3 of ibuf (16 bytes each) and is added to the running sum in
+// acc: the rotation term walks the slots over a batch loop of run-time length.
+TEST(ImcsimAddresses, RotationTermsCycleThroughSlots) {
+  Scratch s;
+  std::vector<int32_t> x;
+  for (int n = 0; n < 5; ++n)
+    for (int k = 0; k < 4; ++k) x.push_back(10 * n + k);
+  isa::write_npy_i32(s.path("x.npy"), {5, 4}, x);
+  const std::string prog =
+      s.file("p.cmd",
+             ".input x gb=0 shape=4 type=i32\n"
+             ".output y gb=0x100 shape=5 type=i32\n"
+             ".tile 0\n"
+             "  LOOP count=batch\n"
+             "    LOAD dst=ibuf[16 + 16*(i0%3)] src=gb[0 + 16*i0] bytes=16\n"
+             "    ACCADD dst=acc[0] src=ibuf[16 + 16*(i0%3)] type=i32 count=4\n"
+             "    ACCADD dst=acc[4] src=ibuf[32 - 16*(i0%3)] type=i32 count=1\n"
+             "    THRESH src=acc[0] dst=obuf[0] count=5 type=i32\n"
+             "    STORE dst=gb[0x100 + 20*i0] src=obuf[0] bytes=20\n"
+             "  ENDLOOP\n"
+             "  HALT\n");
+  // acc[0..3]: the running sum of inferences 0..n. acc[4] adds the first word at
+  // ibuf[32 - 16*(n%3)]: slot 1, slot 0, then ibuf[0] (never written, zero) for n%3 = 0, 1, 2.
+  std::vector<int64_t> want;
+  int64_t sum[4] = {0, 0, 0, 0}, last = 0;
+  int64_t slot[3][4] = {};
+  for (int n = 0; n < 5; ++n) {
+    for (int k = 0; k < 4; ++k) {
+      slot[n % 3][k] = 10 * n + k;
+      sum[k] += 10 * n + k;
+    }
+    const int other = 1 - n % 3;  // ibuf[32 - 16*(n%3)] = slot index 1 - n%3 (-1: ibuf[0])
+    last += other >= 0 ? slot[other][0] : 0;
+    for (int k = 0; k < 4; ++k) want.push_back(sum[k]);
+    want.push_back(last);
+  }
+  EXPECT_EQ(run_on_x(s, prog), want);
 }
 
 TEST(ImcsimCycles, AccAddOfI32ReadsThirtyTwoBitsPerElement) {

@@ -69,24 +69,34 @@ TEST(Pipeline, InputRowsPassedBetweenTilesAreBitExact) {
   check(b, Schedule::kPipelined);
 }
 
-// Double buffering: a tile copies its input map out of the slot it lands in and hands the
-// slot back before computing; the network input is prefetched one inference ahead (LOADs of
-// inference 0 before the batch loop, of inference i0 + 1 inside it).
-TEST(Pipeline, InputsAreCopiedOutOfTheirSlotAndPrefetched) {
+// Double buffering: inference n's input map lands in and is read from slot n % 2 (address
+// rotation, no copy); the network input is prefetched one inference ahead (LOADs of inference
+// 0 into slot 0 before the batch loop, of inference i0 + 1 into slot (i0 + 1) % 2 inside it).
+TEST(Pipeline, InputsAlternateBetweenTwoSlotsAndArePrefetched) {
   const isa::Program pipe = compile(cnn_28x28());
-  EXPECT_FALSE(commands(pipe, Opcode::kCopy).loop.empty());
+  EXPECT_TRUE(commands(pipe, Opcode::kCopy).loop.empty());
   const Split loads = commands(pipe, Opcode::kLoad);
   ASSERT_FALSE(loads.setup.empty());
   const int64_t stride = pipe.inputs[0].stride;
-  for (const isa::Command& c : loads.setup) EXPECT_LT(c.src.base, stride);
+  for (const isa::Command& c : loads.setup) {
+    EXPECT_LT(c.src.base, stride);
+    EXPECT_EQ(c.dst.rot.depth, -1);
+  }
   for (const isa::Command& c : loads.loop) {
     EXPECT_GE(c.src.base, stride);
     EXPECT_EQ(c.src.stride[0], stride);
+    EXPECT_EQ(c.dst.rot.depth, 0);
+    EXPECT_EQ(c.dst.rot.period, 2);
+    EXPECT_LT(c.dst.rot.stride, 0) << "slot 1 first: inference i0 + 1 for i0 = 0";
   }
+  int rotated_reads = 0;
+  for (const isa::Command& c : commands(pipe, Opcode::kMvm).loop)
+    rotated_reads += c.src.rot.depth == 0;
+  EXPECT_GT(rotated_reads, 0);
   // The sequential baseline does neither.
   const isa::Program seq = compile(cnn_28x28(), Schedule::kSequential);
-  EXPECT_TRUE(commands(seq, Opcode::kCopy).loop.empty());
   EXPECT_TRUE(commands(seq, Opcode::kLoad).setup.empty());
+  for (const isa::Command& c : commands(seq, Opcode::kMvm).loop) EXPECT_EQ(c.src.rot.depth, -1);
 }
 
 // Two accumulator banks per crossbar copy: 12x12x16 has room for 4 copies x 2 banks of 16

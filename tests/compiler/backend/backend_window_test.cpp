@@ -77,8 +77,8 @@ TEST(WindowDecision, SlotsAndWorkingCopiesHoldTheLargestWindow) {
   const std::string d = dumped(residual_too_big(), "allocate", Schedule::kPipelined);
   EXPECT_TRUE(has(d, "(rows 25..25) 51 (rows 26..27)\n  windows: input rows 0..1 0..2 1..3 ")) << d;
   EXPECT_TRUE(has(d,
-                  "  in v1 (layer0 -> layer1) ibuf[0] work ibuf[1120]\n  residual v1 (layer0 -> "
-                  "layer1) ibuf[672] work ibuf[1792]\n"))
+                  "  in v1 (layer0 -> layer1) ibuf[0] and ibuf[1120]\n  residual v1 (layer0 -> "
+                  "layer1) ibuf[672] and ibuf[1792]\n"))
       << d;
 }
 

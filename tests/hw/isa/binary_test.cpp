@@ -94,8 +94,15 @@ TEST(BinaryImage, DecodeRefusesBadImages) {
             "f.imcb: byte 31: LOAD: i0 needs 1 enclosing LOOPs, this command has 0");
   EXPECT_EQ(decode_error(with_commands(bytes({12, 2, 2, 0x11, 0, 0, 0, 0, 8, 13}), 3)),
             "f.imcb: byte 35: dst: zero stride marked present");
-  EXPECT_EQ(decode_error(with_commands(bytes({2, 0x05, 0, 0, 0, 8}), 1)),
-            "f.imcb: byte 31: dst: reserved address bits set");
+  EXPECT_EQ(decode_error(with_commands(bytes({2, 0x09, 0, 0, 0, 8}), 1)),
+            "f.imcb: byte 31: dst: reserved address bit set");
+  // Rotations: (i0%1) inside a LOOP, (i0%2) outside any, a zero rotation stride.
+  EXPECT_EQ(decode_error(with_commands(bytes({12, 2, 2, 0x05, 0, 0, 1, 2, 0, 0, 8, 13}), 3)),
+            "f.imcb: byte 33: LOAD: rotation period must be at least 2, not 1");
+  EXPECT_EQ(decode_error(with_commands(bytes({2, 0x05, 0, 0, 2, 2, 0, 0, 8}), 1)),
+            "f.imcb: byte 31: LOAD: (i0%2) needs 1 enclosing LOOPs, this command has 0");
+  EXPECT_EQ(decode_error(with_commands(bytes({12, 2, 2, 0x05, 0, 0, 2, 0, 0, 0, 8, 13}), 3)),
+            "f.imcb: byte 33: LOAD: rotation with a zero stride");
   // WXB naming data block 3 of 1.
   EXPECT_EQ(decode_error(with_commands(bytes({0, 0, 0, 0, 6}), 1, 1)),
             "f.imcb: byte 40: WXB: data block 3 does not exist (1 blocks)");

@@ -192,6 +192,28 @@ TEST(Assemble, LoopsAndStrides) {
   EXPECT_EQ(cmds[5].line, 13);
 }
 
+TEST(Assemble, RotationTerms) {
+  const Program p = assemble(std::string(kHeader) +
+                                 "LOOP count=batch\n"
+                                 "  LOOP count=3\n"
+                                 "    COPY dst=ibuf[64 + 16*i1 - 128 * ( i0 % 2 )] "
+                                 "src=obuf[(i1%3) + 2] bytes=2\n"
+                                 "  ENDLOOP\n"
+                                 "ENDLOOP\n"
+                                 "HALT\n",
+                             "t.cmd");
+  const Command& c = p.tiles[0].commands.at(2);
+  Addr dst = addr(Space::kIbuf, 64, {0, 16, 0, 0});
+  dst.rot = {0, 2, -128};
+  Addr src = addr(Space::kObuf, 2);
+  src.rot = {1, 3, 1};
+  EXPECT_EQ(c.dst, dst);
+  EXPECT_EQ(c.src, src);
+  EXPECT_NE(disassemble(p).find("COPY dst=ibuf[64 + 16*i1 - 128*(i0%2)] src=obuf[2 + 1*(i1%3)]"),
+            std::string::npos)
+      << disassemble(p);
+}
+
 TEST(Assemble, TensorsAndDefaultStride) {
   const Program p = assemble(
       ".input  x  gb=0x0    shape=1x784 type=u8\n"

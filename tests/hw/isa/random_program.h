@@ -108,6 +108,12 @@ class RandomProgram {
     for (int d = 0; d < depth; ++d) {
       if (coin(0.5)) a.stride[d] = value(kI64Min, kI64Max);
     }
+    if (depth > 0 && coin(0.25)) {
+      a.rot.depth = static_cast<int>(range(0, depth - 1));
+      a.rot.period = range(2, kI64Max);
+      do a.rot.stride = value(kI64Min, kI64Max);
+      while (a.rot.stride == 0);
+    }
     return a;
   }
 

@@ -60,7 +60,7 @@ TEST(RoundTrip, GeneratorCoversEveryOpcodeAndOperand) {
   std::set<std::pair<Opcode, std::string>> non_default;
   std::set<DType> data_types, tensor_types;
   std::set<Space> spaces;
-  int strides = 0, batch_loops = 0;
+  int strides = 0, rotations = 0, batch_loops = 0;
   for (int i = 0; i < kPrograms; ++i) {
     const Program p = gen.next();
     for (const DataBlock& b : p.data) data_types.insert(b.type);
@@ -74,6 +74,7 @@ TEST(RoundTrip, GeneratorCoversEveryOpcodeAndOperand) {
             const Addr& a = addr_field(c, o.field);
             spaces.insert(a.space);
             for (int64_t s : a.stride) strides += s != 0;
+            rotations += a.rot.depth >= 0;
             continue;
           }
           if (o.required || get_field(c, o.field) != o.default_value) {
@@ -95,6 +96,7 @@ TEST(RoundTrip, GeneratorCoversEveryOpcodeAndOperand) {
   EXPECT_EQ(tensor_types.size(), 5u);
   EXPECT_EQ(spaces.size(), 4u);
   EXPECT_GT(strides, 100);
+  EXPECT_GT(rotations, 20);
   EXPECT_GT(batch_loops, 10);
 }
 
@@ -103,7 +105,7 @@ TEST(RoundTrip, GeneratorCoversEveryOpcodeAndOperand) {
 TEST(RoundTrip, MangledTextFailsCleanlyOrRoundTrips) {
   testing::RandomProgram gen(99);
   std::mt19937 rng(4);
-  const std::string alphabet = "+-0123456789xi*[]=# \n.abcdefgilmnoprstuyABCDEHILMOPRSTW\"";
+  const std::string alphabet = "+-0123456789xi*[]()%=# \n.abcdefgilmnoprstuyABCDEHILMOPRSTW\"";
   int parsed = 0;
   for (int i = 0; i < 40; ++i) {
     const std::string text = disassemble(gen.next());
