@@ -53,12 +53,12 @@ isa::Program crossbar_heavy(const arch::ChipParams& chip, int tiles, int64_t ite
       isa::Command m;
       m.op = isa::Opcode::kMvm;
       m.xbar = k;
-      m.src = {isa::Space::kIbuf, (k * x.rows / 8) % 4096, {}};
-      m.src.stride[0] = 0;
+      m.src.space = isa::Space::kIbuf;
+      m.src.base = (k * x.rows / 8) % 4096;
       m.type = isa::DType::kB1;
       m.gather.elems = x.rows;
       m.cols = x.cols;
-      m.dst = {isa::Space::kAcc, 0, {}};
+      m.dst.space = isa::Space::kAcc;
       m.accumulate = k > 0;
       tp.commands.push_back(m);
     }

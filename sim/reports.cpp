@@ -29,6 +29,21 @@ double bin_total(const std::array<double, kEnergyClasses>& b) {
   return s;
 }
 
+// The links that carried traffic, busiest first (ties in link order): where the NoC jams.
+nlohmann::json link_loads(const models::Platform& platform, int64_t cycles) {
+  const std::vector<int64_t>& busy = platform.noc_stats().link_busy;
+  std::vector<int> used;
+  for (size_t k = 0; k < busy.size(); ++k)
+    if (busy[k] > 0) used.push_back(static_cast<int>(k));
+  std::stable_sort(used.begin(), used.end(), [&](int a, int b) { return busy[a] > busy[b]; });
+  nlohmann::json links = nlohmann::json::array();
+  for (int k : used)
+    links.push_back({{"link", platform.noc_link_name(k)},
+                     {"busy_cycles", busy[k]},
+                     {"utilization", cycles ? double(busy[k]) / double(cycles) : 0.0}});
+  return links;
+}
+
 }  // namespace
 
 std::pair<double, double> power_mw(const models::EnergyMeter& energy, int64_t period_ps) {
@@ -85,7 +100,8 @@ nlohmann::json make_stats(const models::Platform& platform, const models::RunRep
   s["noc"] = {{"packets", n.packets},
               {"flits", n.flits},
               {"flit_hops", n.flit_hops},
-              {"contention_cycles", n.contention_cycles}};
+              {"contention_cycles", n.contention_cycles},
+              {"links", link_loads(platform, report.cycles)}};
   return s;
 }
 

@@ -25,28 +25,37 @@ MeshNoc::MeshNoc(sc_core::sc_module_name name, const arch::ChipParams& chip, Ene
       link_free_(6 * tiles_ + 2, 0),
       link_signal_(6 * tiles_ + 2, -1),
       clock_(chip.period_ps) {
+  stats_.link_busy.assign(link_free_.size(), 0);
   from_tiles.register_b_transport(this, &MeshNoc::b_transport);
   from_tiles.register_transport_dbg(this, &MeshNoc::transport_dbg);
   from_tiles.register_get_direct_mem_ptr(this, &MeshNoc::get_direct_mem_ptr);
-  if (trace_.enabled()) {
-    using K = ActivityTrace::Kind;
+  if (trace_.enabled()) {  // in the order waveforms have always listed them
     for (int r = 0; r < tiles_; ++r) {
-      const int x = r % chip.mesh_cols, y = r / chip.mesh_cols;
-      const bool has[] = {x + 1 < chip.mesh_cols, x > 0, y > 0, y + 1 < chip.mesh_rows};
-      for (int d = 0; d < 4; ++d) {
-        if (!has[d]) continue;
-        link_signal_[4 * r + d] = trace_.add_signal(
-            "noc", "link_" + std::to_string(x) + "_" + std::to_string(y) + "_" + kDirName[d],
-            K::kBusy);
-      }
-      link_signal_[4 * tiles_ + r] =
-          trace_.add_signal("noc", "inject_" + std::to_string(r), K::kBusy);
-      link_signal_[5 * tiles_ + r] =
-          trace_.add_signal("noc", "eject_" + std::to_string(r), K::kBusy);
+      for (int d = 0; d < 4; ++d) add_link_signal(4 * r + d);
+      add_link_signal(4 * tiles_ + r);
+      add_link_signal(5 * tiles_ + r);
     }
-    link_signal_[6 * tiles_] = trace_.add_signal("noc", "gb_inject", K::kBusy);
-    link_signal_[6 * tiles_ + 1] = trace_.add_signal("noc", "gb_eject", K::kBusy);
+    add_link_signal(6 * tiles_);
+    add_link_signal(6 * tiles_ + 1);
   }
+}
+
+void MeshNoc::add_link_signal(int link) {
+  const std::string name = link_name(link);
+  if (!name.empty())
+    link_signal_[link] = trace_.add_signal("noc", name, ActivityTrace::Kind::kBusy);
+}
+
+std::string MeshNoc::link_name(int link) const {
+  if (link == 6 * tiles_) return "gb_inject";
+  if (link == 6 * tiles_ + 1) return "gb_eject";
+  if (link >= 5 * tiles_) return "eject_" + std::to_string(link - 5 * tiles_);
+  if (link >= 4 * tiles_) return "inject_" + std::to_string(link - 4 * tiles_);
+  const int r = link / 4, d = link % 4;
+  const int x = r % chip_.mesh_cols, y = r / chip_.mesh_cols;
+  const bool has[] = {x + 1 < chip_.mesh_cols, x > 0, y > 0, y + 1 < chip_.mesh_rows};
+  if (!has[d]) return "";
+  return "link_" + std::to_string(x) + "_" + std::to_string(y) + "_" + kDirName[d];
 }
 
 void MeshNoc::path(int src, int dst, std::vector<int>& links) const {
@@ -83,6 +92,7 @@ int64_t MeshNoc::transfer(int src, int dst, int64_t start, int64_t bytes) {
     const int64_t enter = std::max(head, link_free_[link]);
     stats_.contention_cycles += enter - head;
     link_free_[link] = enter + flits;
+    stats_.link_busy[link] += flits;
     if (link_signal_[link] >= 0) trace_.busy(link_signal_[link], enter, enter + flits);
     head = enter + chip_.noc.hop_cycles;
   }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
@@ -24,6 +25,8 @@ struct NocStats {
   int64_t flits = 0;
   int64_t flit_hops = 0;
   int64_t contention_cycles = 0;  // cycles packets spent waiting for busy links
+  // Cycles each link carried flits, by link id (MeshNoc::link_name); where the traffic jams.
+  std::vector<int64_t> link_busy;
 };
 
 class MeshNoc : public sc_core::sc_module {
@@ -41,6 +44,9 @@ class MeshNoc : public sc_core::sc_module {
   int64_t transfer(int src, int dst, int64_t start, int64_t bytes);
   int gb_node() const { return tiles_; }
   int hops(int src, int dst) const;  // links a packet crosses, inject and eject included
+  // "link_X_Y_D" (router X,Y towards E/W/N/S), "inject_T", "eject_T", "gb_inject", "gb_eject";
+  // empty for ids of links the mesh does not have (beyond its edge).
+  std::string link_name(int link) const;
   const NocStats& stats() const { return stats_; }
 
  private:
@@ -48,6 +54,7 @@ class MeshNoc : public sc_core::sc_module {
   unsigned transport_dbg(int id, tlm::tlm_generic_payload& p);
   bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& p, tlm::tlm_dmi& dmi);
   void path(int src, int dst, std::vector<int>& links) const;
+  void add_link_signal(int link);
 
   const arch::ChipParams& chip_;
   EnergyMeter& energy_;

@@ -64,6 +64,7 @@ class Platform : public sc_core::sc_module {
   const EnergyMeter& energy() const { return energy_; }
   const ActivityTrace& trace() const { return trace_; }
   const NocStats& noc_stats() const { return noc_->stats(); }
+  std::string noc_link_name(int link) const { return noc_->link_name(link); }
   const arch::ChipParams& chip() const { return chip_; }
   const std::vector<std::unique_ptr<Tile>>& tiles() const { return tiles_; }
 

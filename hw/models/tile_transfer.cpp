@@ -45,6 +45,8 @@ void Tile::exec_transfer(const isa::Command& c) {
   }
   const int64_t end = clock_.cycle_of(sc_core::sc_time_stamp() + delay);
   scoreboard_.commit(kDma, start, end, end, load ? none : touch, load ? touch : none);
+  last_start_ = start;  // --cmd-trace: until the data is in
+  last_end_ = end;
   if (trace_.enabled()) {
     trace_.busy(sig_busy_, start, end);
     trace_.busy(sig_dma_, start, end);
@@ -97,6 +99,8 @@ void Tile::exec_send(const isa::Command& c) {
   // The port is busy while the packet's flits leave; the data lands later.
   const int64_t flits = 1 + ceil_div(8 * c.bytes, chip_.noc.link_width_bits);
   scoreboard_.commit(kNic, start, start + flits, start + flits, reads, 0);
+  last_start_ = start;  // --cmd-trace: while the flits leave the port
+  last_end_ = start + flits;
   if (trace_.enabled()) {
     trace_.busy(sig_busy_, start, start + flits);
     trace_.busy(sig_nic_, start, start + flits);
@@ -124,6 +128,8 @@ void Tile::exec_signal(const isa::Command& c) {
     fault("tile " + std::to_string(c.tile) + " has no semaphore " + std::to_string(c.sem));
   }
   scoreboard_.commit(kNic, start, start + 2, start + 2, 0, 0);
+  last_start_ = start;
+  last_end_ = start + 2;
 }
 
 void Tile::exec_wait(const isa::Command& c) {
@@ -137,6 +143,7 @@ void Tile::exec_wait(const isa::Command& c) {
     set_state(State::kRunning, issue_);
     wait_since_ = -1;
   }
+  last_end_ = issue_;  // --cmd-trace: from its issue until the semaphore let it pass
   sems_[c.sem] -= c.count;
 }
 

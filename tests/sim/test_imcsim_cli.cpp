@@ -2,9 +2,11 @@
 // out by hand from configs/tile8x8.yaml, the files it writes, determinism, and its options.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -96,6 +98,49 @@ TEST(ImcsimCycles, NocLatencyIsHopsPlusSerialisation) {
   EXPECT_NEAR(st["energy_pj"]["noc"].get<double>(), 9 * 16 * 0.64, 1e-6);
 }
 
+// --cmd-trace rows `tile line command issue start end`, by tile and program line.
+std::map<std::pair<int, int>, std::array<int64_t, 3>> read_cmd_trace(const std::string& path) {
+  std::ifstream in(path);
+  std::string header, op;
+  std::getline(in, header);
+  std::map<std::pair<int, int>, std::array<int64_t, 3>> rows;
+  int tile = 0, line = 0;
+  std::array<int64_t, 3> t{};
+  while (in >> tile >> line >> op >> t[0] >> t[1] >> t[2]) rows[{tile, line}] = t;
+  return rows;
+}
+
+TEST(ImcsimTrace, TransfersAndWaitsShowHowLongTheyTake) {
+  Scratch s;
+  const std::string prog = s.file("p.cmd",
+                                  ".tile 0\n"
+                                  "  SEND tile=63 dst=ibuf[0] src=ibuf[0] bytes=64 sem=0\n"
+                                  "  HALT\n"
+                                  ".tile 5\n"
+                                  "  LOAD dst=ibuf[0] src=gb[0] bytes=64\n"
+                                  "  COPY dst=ibuf[64] src=ibuf[0] bytes=64\n"
+                                  "  HALT\n"
+                                  ".tile 63\n"
+                                  "  WAIT sem=0\n"
+                                  "  COPY dst=obuf[0] src=ibuf[0] bytes=64\n"
+                                  "  HALT\n");
+  const ToolRun r = run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml -q --prog " + prog +
+                                                " --cmd-trace " + s.path("t.tsv"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto t = read_cmd_trace(s.path("t.tsv"));
+  // The SEND holds tile 0's port for its 9 flits; the tail lands at 24 (as in
+  // NocLatencyIsHopsPlusSerialisation), so the WAIT, issued at 0, passes at 24.
+  EXPECT_EQ(t.at({0, 2}), (std::array<int64_t, 3>{0, 0, 9}));
+  EXPECT_EQ(t.at({63, 9}), (std::array<int64_t, 3>{24, 0, 24}));
+  // 512 bits through the 256-bit buffer port: 2 cycles, right after the WAIT.
+  EXPECT_EQ(t.at({63, 10}), (std::array<int64_t, 3>{25, 25, 27}));
+  // The LOAD lasts until its data is in (a request to the buffer and 9 flits back over 5
+  // hops), and the COPY that reads the data starts then.
+  const auto load = t.at({5, 5}), copy = t.at({5, 6});
+  EXPECT_GT(load[2] - load[1], 9 + 5);
+  EXPECT_EQ(copy[1], load[2]);
+}
+
 TEST(ImcsimCycles, PacketsSharingALinkQueue) {
   Scratch s;
   const json st = run_stats(s,
@@ -114,6 +159,13 @@ TEST(ImcsimCycles, PacketsSharingALinkQueue) {
   // at 13 + 9 - 1 = 21 instead of 12.
   EXPECT_EQ(st["noc"]["contention_cycles"], 9);
   EXPECT_EQ(st["cycles"], 22);
+  // Both packets' 9 flits cross link (1,0)->(2,0) and tile 2's eject link: the busiest two.
+  std::vector<std::pair<std::string, int64_t>> links;
+  for (const json& l : st["noc"]["links"]) links.emplace_back(l["link"], l["busy_cycles"]);
+  const std::vector<std::pair<std::string, int64_t>> want = {
+      {"link_1_0_E", 18}, {"eject_2", 18}, {"link_0_0_E", 9}, {"inject_0", 9}, {"inject_1", 9}};
+  EXPECT_EQ(links, want);
+  EXPECT_DOUBLE_EQ(st["noc"]["links"][0]["utilization"].get<double>(), 18.0 / 22.0);
 }
 
 TEST(ImcsimCycles, SignalWaitsForEverythingIssuedBefore) {
