@@ -25,7 +25,8 @@ namespace {
 constexpr const char* kVersion = "imcc 0.1.0";
 
 struct Args {
-  std::string arch, model, output, input_type, schedule = "pipelined", dump_after;
+  std::string arch, model, output, input_type, schedule = "pipelined", placement = "noc",
+                                               dump_after;
   std::string input;  // --reference
   std::vector<std::string> sets;
   bool reference = false, binary = false;
@@ -83,6 +84,9 @@ int compile(const Args& a) {
   } else {
     throw arch::InputError("--schedule " + a.schedule + ": expected sequential or pipelined");
   }
+  if (a.placement != "noc" && a.placement != "snake")
+    throw arch::InputError("--placement " + a.placement + ": expected noc or snake");
+  o.remap = a.placement == "noc";
   if (!a.dump_after.empty() && !is_frontend_pass(a.dump_after)) {
     const auto& names = compiler::backend_pass_names();
     if (std::find(names.begin(), names.end(), a.dump_after) == names.end()) {
@@ -118,7 +122,10 @@ int main(int argc, char* argv[]) {
       "finn_datatype annotation)")(
       "schedule", po::value(&a.schedule)->default_value("pipelined"),
       "pipelined (layers of consecutive inferences overlap) or sequential (the naive baseline)")(
-      "dump-after", po::value(&a.dump_after), "print the IR after this pass (--list-passes)")(
+      "placement", po::value(&a.placement)->default_value("noc"),
+      "pipelined: noc (tiles chosen to spread NoC traffic) or snake (layers in order along a "
+      "snake over the mesh)")("dump-after", po::value(&a.dump_after),
+                              "print the IR after this pass (--list-passes)")(
       "list-passes", "print the pass names")("set", po::value(&a.sets)->composing(),
                                              "override an arch file field: path.to.key=value")(
       "binary", po::bool_switch(&a.binary), "write a binary image instead of .cmd text")(

@@ -15,6 +15,7 @@ struct Pass {
 constexpr Pass kPasses[] = {
     {"check", check_graph}, {"partition", partition},     {"place", place},
     {"allocate", allocate}, {"schedule", schedule_tiles}, {"emit", emit},
+    {"remap", remap},
 };
 
 }  // namespace
@@ -30,6 +31,7 @@ isa::Program compile_graph(const Graph& g, const arch::ChipParams& chip, const B
   plan.g = &g;
   plan.chip = &chip;
   plan.schedule = o.schedule;
+  plan.remap = o.remap;
   plan.layers.resize(g.layers.size());
   for (const Pass& pass : kPasses) {
     pass.run(plan);

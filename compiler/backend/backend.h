@@ -1,6 +1,6 @@
 // The backend of imcc: a folded Graph and a chip -> a command stream (docs/compiler-backend.md).
 // A straight pipeline of small passes over one Plan (partition -> place -> allocate ->
-// schedule -> emit), each dumpable. Sees the hardware only through hw/arch and hw/isa.
+// schedule -> emit -> remap), each dumpable. Sees the hardware only through hw/arch and hw/isa.
 #pragma once
 
 #include <ostream>
@@ -20,6 +20,9 @@ enum class Schedule { kSequential, kPipelined };
 
 struct BackendOptions {
   Schedule schedule = Schedule::kPipelined;
+  // Pipelined: move the tile programs to the mesh tiles that spread their NoC traffic (the
+  // remap pass); false keeps place's snake order.
+  bool remap = true;
   std::string dump_after;        // a pass name (backend_pass_names()), "" for none
   std::ostream* dump = nullptr;  // where the dump goes
 };

@@ -12,5 +12,6 @@ void place(Plan& p);           // layers -> tiles, blocks -> crossbar regions, w
 void allocate(Plan& p);        // buffers, global-buffer tensors, edges, semaphores
 void schedule_tiles(Plan& p);  // handshakes of the chosen schedule
 void emit(Plan& p);            // the command queues
+void remap(Plan& p);           // pipelined: tile programs -> mesh tiles that spread NoC traffic
 
 }  // namespace imc::compiler

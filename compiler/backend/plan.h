@@ -134,6 +134,7 @@ struct Plan {
   const Graph* g = nullptr;
   const arch::ChipParams* chip = nullptr;
   Schedule schedule = Schedule::kPipelined;
+  bool remap = true;              // BackendOptions::remap
   std::vector<LayerPlan> layers;  // parallel to g->layers
   std::vector<Edge> edges;
   isa::Program program;  // tensors and data blocks, then the tiles (emit)

@@ -119,7 +119,7 @@ TEST(BackendErrors, MoreLayersThanTiles) {
 TEST(BackendPasses, NamesInPipelineOrderAndDumpAfterEach) {
   const std::vector<std::string> names = compiler::backend_pass_names();
   EXPECT_EQ(names, (std::vector<std::string>{"check", "partition", "place", "allocate", "schedule",
-                                             "emit"}));
+                                             "emit", "remap"}));
   GraphBuilder b(6);
   int x = b.input(DType::kB1, 1, 1, 300);
   b.output(b.dense(x, 10, DType::kI32));

@@ -1,6 +1,6 @@
-// The bad-ONNX corpus (tests/bad_inputs/onnx/): imcc must refuse every file there with exit
-// status 2 and one line naming the file (and, for unsupported ops, the node), and must not
-// write the output. expect.tsv lists each file, its status and the substrings to print.
+// The bad-ONNX corpus (tests/bad_inputs/onnx/) and bad options: imcc must refuse every file there
+// with exit status 2 and one line naming the file (and, for unsupported ops, the node), and must
+// not write the output. expect.tsv lists each file, its status and the substrings to print.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -51,6 +51,39 @@ TEST(ImccBadOnnxCorpus, HasAtLeastEightFilesAndEveryFileIsListed) {
     if (e.path().extension() == ".onnx") {
       EXPECT_TRUE(listed.count(e.path().filename().string())) << e.path() << " not in expect.tsv";
     }
+}
+
+// Option values imcc does not know are refused like bad files: exit 2, one line, no output.
+TEST(ImccOptions, UnknownScheduleOrPlacementIsRefused) {
+  for (const std::string option : {"--schedule fastest", "--placement random"}) {
+    const std::string out = temp_dir() + "/out.cmd";
+    const ToolRun r = run_tool(IMCC_BINARY,
+                               "--arch configs/tile8x8.yaml --model "
+                               "examples/bnn_cnn/model.onnx -o " +
+                                   out + " " + option);
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_NE(r.err.find(option), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
+    EXPECT_FALSE(std::ifstream(out).good()) << out << " was written";
+    std::system(("rm -rf '" + out.substr(0, out.rfind('/')) + "'").c_str());
+  }
+}
+
+// Both placements of the shipped CNN give its expected outputs on imcsim.
+TEST(ImccOptions, SnakeAndNocPlacementsAreBothBitExact) {
+  for (const char* placement : {"snake", "noc"}) {
+    const std::string out = temp_dir() + "/net.cmd";
+    const ToolRun c = run_tool(IMCC_BINARY,
+                               "--arch configs/tile8x8.yaml --model "
+                               "examples/bnn_cnn/model.onnx -o " +
+                                   out + " --placement " + placement);
+    ASSERT_EQ(c.status, 0) << c.err;
+    const ToolRun s = run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml --prog " + out +
+                                                  " --input examples/bnn_cnn/input.npy --expect "
+                                                  "examples/bnn_cnn/expected.npy -q");
+    EXPECT_EQ(s.status, 0) << placement << ": " << s.err;
+    std::system(("rm -rf '" + out.substr(0, out.rfind('/')) + "'").c_str());
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, ImccBadOnnx, ::testing::ValuesIn(load_cases()),
