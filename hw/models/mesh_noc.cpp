@@ -106,6 +106,20 @@ int64_t MeshNoc::transfer(int src, int dst, int64_t start, int64_t bytes) {
   return arrival;
 }
 
+// A read's data streams out of the global buffer: the header leaves as soon as the first port
+// word is out, and each payload flit as soon as its word is, so the port (usually wider than
+// a link) overlaps the link instead of preceding it. `done` is when the target finished the
+// whole access (its last word plus the access latency); the port moved port_width bits a
+// cycle before that.
+int64_t MeshNoc::stream_start(int64_t done, int64_t bytes) const {
+  const int64_t bits = 8 * bytes;
+  const int64_t port_words =
+      (bits + chip_.global_buffer.port_width_bits - 1) / chip_.global_buffer.port_width_bits;
+  const int64_t payload_flits = (bits + chip_.noc.link_width_bits - 1) / chip_.noc.link_width_bits;
+  // first word out at done - (port_words - 1); the last flit must not leave before done
+  return std::max(done - (port_words - 1), done - payload_flits);
+}
+
 void MeshNoc::b_transport(int id, tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   const uint64_t address = p.get_address();
   const Decoded d = decode_address(address);
@@ -124,7 +138,8 @@ void MeshNoc::b_transport(int id, tlm::tlm_generic_payload& p, sc_core::sc_time&
   to_targets[dst]->b_transport(p, target_delay);
   p.set_address(address);
   t = clock_.cycle_of(now + target_delay);
-  if (read && p.is_response_ok()) t = transfer(dst, id, t, p.get_data_length());
+  if (read && p.is_response_ok())
+    t = transfer(dst, id, stream_start(t, p.get_data_length()), p.get_data_length());
   delay = clock_.at(t) - now;
 }
 

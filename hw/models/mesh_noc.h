@@ -54,6 +54,7 @@ class MeshNoc : public sc_core::sc_module {
   unsigned transport_dbg(int id, tlm::tlm_generic_payload& p);
   bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& p, tlm::tlm_dmi& dmi);
   void path(int src, int dst, std::vector<int>& links) const;
+  int64_t stream_start(int64_t done, int64_t bytes) const;  // a read's response injection
   void add_link_signal(int link);
 
   const arch::ChipParams& chip_;

@@ -141,6 +141,30 @@ TEST(ImcsimTrace, TransfersAndWaitsShowHowLongTheyTake) {
   EXPECT_EQ(copy[1], load[2]);
 }
 
+// A LOAD's data streams out of the global buffer while its port is still reading: tile 0
+// sits at the buffer's router, the request lands at 2, the port reads 784 B in 25 words
+// (2..27) and the last one is out at 30 (4 cycles of access), but the first is out at 6 and
+// the 99 flits follow it over gb_inject and eject_0: in at 6 + 2 + 98 = 106, not the 130 of
+// store-and-forward. Tile 9's 8-byte LOAD queues for the port (27) and then for gb_inject,
+// which tile 0's data holds until 105.
+TEST(ImcsimCycles, LoadStreamsOutOfTheGlobalBuffer) {
+  Scratch s;
+  const std::string prog = s.file("p.cmd",
+                                  ".tile 0\n"
+                                  "  LOAD dst=ibuf[0] src=gb[0] bytes=784\n"
+                                  "  HALT\n"
+                                  ".tile 9\n"
+                                  "  LOAD dst=ibuf[0] src=gb[0] bytes=8\n"
+                                  "  HALT\n");
+  const ToolRun r = run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml -q --prog " + prog +
+                                                " --cmd-trace " + s.path("t.tsv"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto t = read_cmd_trace(s.path("t.tsv"));
+  EXPECT_EQ(t.at({0, 2}), (std::array<int64_t, 3>{0, 0, 106}));
+  // 2 flits (header + 8 B) leave gb_inject at 105 and 106, 4 links to tile 9 = (1, 1).
+  EXPECT_EQ(t.at({9, 5}), (std::array<int64_t, 3>{0, 0, 110}));
+}
+
 TEST(ImcsimCycles, PacketsSharingALinkQueue) {
   Scratch s;
   const json st = run_stats(s,
