@@ -19,6 +19,10 @@
 // through the other direction), so the batch needs at least batch x max(input, output bytes
 // per inference) x 8 / link_width cycles whatever the schedule.
 //
+// Steady state: the pipelined program is also run over twice the batch; the extra cycles per
+// extra inference are the interval between inferences once the pipeline is full (fill, weight
+// programming and drain cancel out), compared with the bounds per inference.
+//
 // bench_schedule [ARCH] [BATCH] [DIR]: with DIR, also writes each network's programs
 // (NAME.sequential.cmd, NAME.pipelined.cmd) and its input (NAME.x.npy) there, to inspect a
 // schedule with `imcsim --stats` or `--cmd-trace`.
@@ -191,6 +195,16 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
   emit(n.name, "pipelined_over_lower_bound", double(pipe) / double(bound), "ratio");
   emit(n.name, "global_buffer_link_cycles", static_cast<double>(gb_link), "cycles");
   emit(n.name, "pipelined_over_bound_with_gb_link", double(pipe) / double(noc_bound), "ratio");
+
+  const compiler::Tensor x2 = n.b.random_input(2 * batch);
+  const test::SimRun twice = test::simulate(pipe_prog, arch, 2 * batch, x2.values);
+  const bool ok_twice =
+      twice.status == 0 && twice.output == compiler::testing::naive_run(g, x2)[0].values;
+  emit(n.name, "steady_bit_exact", ok_twice ? 1 : 0, "bool");
+  const double interval = double(twice.cycles - pipe) / batch;
+  emit(n.name, "steady_cycles_per_inference", interval, "cycles");
+  emit(n.name, "steady_over_lower_bound", interval / (double(bound) / batch), "ratio");
+  emit(n.name, "steady_over_bound_with_gb_link", interval / (double(noc_bound) / batch), "ratio");
 }
 
 // About 1M binary weights: b1 512 -> 4 x dense 512 (each 512x512, one tile) -> 10.

@@ -116,7 +116,7 @@ void emit_setup(const Plan& p, size_t i, const Part& part, std::vector<Command>&
   if (lp.output_index >= 0 && owns_output(p, i, part)) signal_sources(p, out);
   if (!lp.mat.groups.empty()) {
     const Group& g = lp.mat.groups[part.group];
-    for (const Region& r : g.regions) out.push_back(wxb(r.xb, r.row, r.col, r.data));
+    for (const Write& w : g.writes) out.push_back(wxb(w.xb, w.row, w.col, w.data));
     if (g.thresholds_data >= 0) out.push_back(wth(0, g.thresholds_data));
   }
 }

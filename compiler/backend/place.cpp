@@ -2,10 +2,14 @@
 // order along a snake path over the mesh (row 0 left to right, row 1 right to left, ...), so
 // neighbouring layers sit on neighbouring tiles and each hand-over is one NoC hop. A group's
 // blocks are packed into its tile's crossbars first-fit (pack.h), as many copies as fit, and
-// the weights become WXB data blocks in gather order.
+// the weights become WXB data blocks in gather order, one per write: blocks packed side by
+// side on the same rows of a crossbar are written together (a row is one write step).
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include <cctype>
 
@@ -84,22 +88,105 @@ void place_group(const Plan& p, const MatLayer& m, const MatPlan& mp, Group& g) 
   g.banks = 2 * g.replicas * c <= entries && out.h * out.w > g.replicas ? 2 : 1;
 }
 
+// A block of the matrix: (row block, column block).
+using BlockId = std::pair<size_t, size_t>;
+
+// The writes of group g: its regions on the same crossbar and rows, with the same row count
+// and adjacent columns, merged into one write each, in the order of their first region.
+std::vector<std::vector<BlockId>> merged_writes(const MatPlan& mp, const Group& g,
+                                                std::vector<Write>& writes) {
+  struct Placed {
+    Region at;
+    BlockId id;
+    int rows, cols;
+  };
+  std::vector<Placed> placed;
+  for (int u = 0; u < g.replicas; ++u)
+    for (size_t r = g.r0; r < g.r1; ++r)
+      for (size_t c = g.c0; c < g.c1; ++c)
+        placed.push_back({g.region(u, r, c), {r, c}, mp.row_blocks[r].rows(), mp.col_blocks[c].n});
+  std::vector<size_t> order(placed.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  // By crossbar, first row, row count and column: a run of adjacent columns is one write.
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const Placed &x = placed[a], &y = placed[b];
+    return std::tie(x.at.xb, x.at.row, x.rows, x.at.col) <
+           std::tie(y.at.xb, y.at.row, y.rows, y.at.col);
+  });
+  std::vector<size_t> run_of(placed.size());
+  std::vector<std::vector<BlockId>> runs;
+  std::vector<Write> run_write;
+  for (size_t n = 0; n < order.size(); ++n) {
+    const Placed& x = placed[order[n]];
+    const Placed* prev = n ? &placed[order[n - 1]] : nullptr;
+    const bool joins = prev && prev->at.xb == x.at.xb && prev->at.row == x.at.row &&
+                       prev->rows == x.rows && prev->at.col + prev->cols == x.at.col;
+    if (!joins) {
+      runs.emplace_back();
+      run_write.push_back({x.at.xb, x.at.row, x.at.col, -1});
+    }
+    runs.back().push_back(x.id);
+    run_of[order[n]] = runs.size() - 1;
+  }
+  // In the order of the regions (copy by copy), as the crossbars are filled.
+  std::vector<std::vector<BlockId>> out;
+  std::vector<bool> taken(runs.size(), false);
+  writes.clear();
+  for (size_t k = 0; k < placed.size(); ++k) {
+    const size_t r = run_of[k];
+    if (taken[r]) continue;
+    taken[r] = true;
+    writes.push_back(run_write[r]);
+    out.push_back(runs[r]);
+  }
+  return out;
+}
+
+// The weights of blocks written side by side: their columns one after the other.
+isa::DataBlock write_data(const MatLayer& m, const MatPlan& mp, int in_c,
+                          const std::vector<BlockId>& blocks, std::string name) {
+  std::vector<isa::DataBlock> parts;
+  int cols = 0;
+  for (const BlockId& b : blocks) {
+    parts.push_back(
+        block_data(m, in_c, mp.row_blocks[b.first], mp.col_blocks[b.second], mp.weight_type, ""));
+    cols += parts.back().cols;
+  }
+  if (parts.size() == 1) {
+    parts[0].name = std::move(name);
+    return std::move(parts[0]);
+  }
+  isa::DataBlock d{std::move(name), mp.weight_type, parts[0].rows, cols, {}};
+  d.values.reserve(static_cast<size_t>(d.rows) * cols);
+  for (int r = 0; r < d.rows; ++r)
+    for (const isa::DataBlock& q : parts)
+      d.values.insert(d.values.end(), q.values.begin() + static_cast<ptrdiff_t>(r) * q.cols,
+                      q.values.begin() + static_cast<ptrdiff_t>(r + 1) * q.cols);
+  return d;
+}
+
+std::string block_suffix(const BlockId& b) {
+  return "w" + std::to_string(b.first) + "_" + std::to_string(b.second);
+}
+
 void place_mat(Plan& p, const MatLayer& m, MatPlan& mp) {
   const int in_c = static_cast<int>(p.value(m.input).c);
-  const size_t nc = mp.col_blocks.size();
   for (Group& g : mp.groups) place_group(p, m, mp, g);
-  for (size_t r = 0; r < mp.row_blocks.size(); ++r)
-    for (size_t c = 0; c < nc; ++c) {
-      const std::string name =
-          data_name(p.program, m.name, ".w" + std::to_string(r) + "_" + std::to_string(c));
-      const int data = static_cast<int>(p.program.data.size());
-      for (Group& g : mp.groups)
-        if (r >= g.r0 && r < g.r1 && c >= g.c0 && c < g.c1)
-          for (int u = 0; u < g.replicas; ++u)
-            g.regions[(u * (g.r1 - g.r0) + r - g.r0) * (g.c1 - g.c0) + c - g.c0].data = data;
-      p.program.data.push_back(
-          block_data(m, in_c, mp.row_blocks[r], mp.col_blocks[c], mp.weight_type, name));
+  // One data block per distinct write (copies of the same blocks share it).
+  std::map<std::vector<BlockId>, int> data_of;
+  for (Group& g : mp.groups) {
+    const std::vector<std::vector<BlockId>> blocks = merged_writes(mp, g, g.writes);
+    for (size_t k = 0; k < blocks.size(); ++k) {
+      auto [it, added] = data_of.emplace(blocks[k], static_cast<int>(p.program.data.size()));
+      if (added) {
+        std::string suffix = "." + block_suffix(blocks[k].front());
+        if (blocks[k].size() > 1) suffix += ".." + block_suffix(blocks[k].back());
+        p.program.data.push_back(
+            write_data(m, mp, in_c, blocks[k], data_name(p.program, m.name, suffix)));
+      }
+      g.writes[k].data = it->second;
     }
+  }
   if (m.thresholds.empty()) return;
   for (Group& g : mp.groups) {
     if (!g.owner()) continue;

@@ -25,7 +25,12 @@ struct ColBlock {
 // Where block (row block r, col block c) lives: crossbar xb, cells from (row, col).
 struct Region {
   int xb = -1, row = 0, col = 0;
-  int data = -1;  // index of its weights in Plan::program.data
+};
+
+// One WXB: the weights in Plan::program.data[data] written into crossbar xb from (row, col).
+struct Write {
+  int xb = -1, row = 0, col = 0;
+  int data = -1;
 };
 
 // One tile's share of a MatLayer's matrix: row blocks r0..r1-1 times column blocks c0..c1-1,
@@ -46,6 +51,9 @@ struct Group {
   int banks = 1;
   int ranges() const { return replicas * banks; }  // accumulator ranges (and threshold tables)
   std::vector<Region> regions;                     // [(replica * rows + r - r0) * cols + c - c0]
+  // The WXBs that program the regions. Blocks side by side on the same rows of a crossbar
+  // are one write: a crossbar row is written in one step whatever its width.
+  std::vector<Write> writes;
   int thresholds_data = -1;  // WTH block of an owner, -1 for contributors and i32 outputs
   bool owner() const { return rg == 0; }
   int64_t channels() const { return ch1 - ch0; }

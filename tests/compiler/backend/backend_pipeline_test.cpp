@@ -132,13 +132,20 @@ TEST(Pipeline, InputsAlternateBetweenTwoSlotsAndArePrefetched) {
   for (const isa::Command& c : commands(seq, Opcode::kMvm).loop) EXPECT_EQ(c.src.rot.depth, -1);
 }
 
-// Two accumulator banks per crossbar copy: 12x12x16 has room for 4 copies x 2 banks of 16
-// sums, so the threshold table holds 8 copies and the THRESHes read both halves.
-TEST(Pipeline, PositionsAlternateBetweenTwoAccumulatorBanks) {
-  GraphBuilder c(11);
+// u8 12x12 -> conv3x3(16) -> a 12x12 kernel to 10 sums: the last layer is a 2304x10 matrix,
+// 12 row blocks of 192x10.
+GraphBuilder conv_then_dense_12x12(unsigned seed) {
+  GraphBuilder c(seed);
   int y = c.input(isa::DType::kU8, 12, 12, 1);
   y = c.conv(y, {16, 3, 1, 1, isa::DType::kB1});
   c.output(c.conv(y, {10, 12, 1, 0, isa::DType::kI32}));
+  return c;
+}
+
+// Two accumulator banks per crossbar copy: 12x12x16 has room for 4 copies x 2 banks of 16
+// sums, so the threshold table holds 8 copies and the THRESHes read both halves.
+TEST(Pipeline, PositionsAlternateBetweenTwoAccumulatorBanks) {
+  GraphBuilder c = conv_then_dense_12x12(11);
   const isa::Program p = compile(c);
   EXPECT_EQ(p.data[static_cast<size_t>(commands(p, Opcode::kWth).setup.at(0).data)].rows, 8 * 16);
   std::set<int64_t> sources;
@@ -150,16 +157,34 @@ TEST(Pipeline, PositionsAlternateBetweenTwoAccumulatorBanks) {
 // 12x12x16 -> 10 layer fit one crossbar side by side, but spread over all four they are
 // programmed (and read) four at a time.
 TEST(Pipeline, BlocksSpreadOverCrossbars) {
-  GraphBuilder c(13);
-  int y = c.input(isa::DType::kU8, 12, 12, 1);
-  y = c.conv(y, {16, 3, 1, 1, isa::DType::kB1});
-  c.output(c.conv(y, {10, 12, 1, 0, isa::DType::kI32}));
+  GraphBuilder c = conv_then_dense_12x12(13);
   const isa::Program p = compile(c, Schedule::kSequential);
   const isa::TileProgram& last = p.tiles.back();
   std::set<int> xbars;
   for (const isa::Command& w : last.commands)
     if (w.op == Opcode::kWxb) xbars.insert(w.xbar);
   EXPECT_EQ(xbars.size(), 4u);
+}
+
+// Blocks side by side on the same rows of a crossbar are programmed by one WXB (a crossbar
+// row is written in one step): the 12 blocks of 192x10 sit three to a crossbar, so the four
+// crossbars get one 192x30 write each and are programmed in 192 row writes, not 576. The
+// outputs stay bit-exact.
+TEST(Pipeline, BlocksSideBySideAreOneWrite) {
+  GraphBuilder c = conv_then_dense_12x12(13);
+  const isa::Program p = compile(c);
+  std::vector<std::pair<int, int>> writes;  // (crossbar, columns)
+  for (const isa::Command& w : p.tiles.back().commands)
+    if (w.op == Opcode::kWxb) {
+      const isa::DataBlock& d = p.data[static_cast<size_t>(w.data)];
+      EXPECT_EQ(d.rows, 192);
+      EXPECT_EQ(w.col, 0);
+      writes.emplace_back(w.xbar, d.cols);
+    }
+  const std::vector<std::pair<int, int>> want = {{0, 30}, {1, 30}, {2, 30}, {3, 30}};
+  EXPECT_EQ(writes, want);
+  check(c, Schedule::kPipelined);
+  check(c, Schedule::kSequential);
 }
 
 }  // namespace
