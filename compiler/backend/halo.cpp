@@ -20,6 +20,30 @@ std::vector<Rows> intersect(const std::vector<Rows>& own, Rows need) {
   return out;
 }
 
+// Rows per chunk of the input, each chunk LOADed once. Small chunks couple few parts (a loader
+// waits for the credits of every part it feeds), but each LOAD costs a header flit on the
+// global buffer's link: take the smallest chunk whose LOADs keep the link busy for at most
+// three quarters of `period` per inference (the period is an estimate; the margin keeps the
+// link from becoming the bottleneck it would be at 100%); when none does, chunks of at least
+// 8 flits, so that headers cost little. Either way a size that
+// fills its last flit is preferred when a few more rows do.
+int64_t chunk_rows(int64_t h, int64_t row, int64_t link, double period) {
+  auto fitted = [&](int64_t least) {  // `least` rows, or a little more to fill the last flit
+    int64_t chunk = least;
+    for (int64_t k = std::min(h, 2 * least); k >= least; --k)
+      if ((k * row) % link == 0) chunk = k;
+    return chunk;
+  };
+  for (int64_t least = 1; least <= h; ++least) {
+    const int64_t k = fitted(least);
+    double flits = 0;
+    for (int64_t lo = 0; lo < h; lo += k)
+      flits += static_cast<double>(1 + ((std::min(h, lo + k) - lo) * row + link - 1) / link);
+    if (flits <= 0.75 * period) return k;
+  }
+  return fitted(std::max<int64_t>(1, (8 * link + row - 1) / row));
+}
+
 }  // namespace
 
 void assign_input_rows(Plan& p) {
@@ -39,8 +63,7 @@ void assign_input_rows(Plan& p) {
     const int64_t h = p.value(edge.value).h;
     if (total <= h) continue;  // no row is read twice
     // Worth it only when LOADing every part's rows would keep the global buffer's link busy
-    // for clearly longer (twice) than the slowest layer keeps its tiles: passing rows on
-    // couples the parts with handshakes, which the estimate does not see.
+    // for longer than the slowest layer keeps its tiles.
     const int64_t link = p.chip->noc.link_width_bits / 8;
     const int64_t row = std::max<int64_t>(1, map_bytes(p.value(edge.value)) / h);
     double flits = 0, period = 0;
@@ -49,15 +72,10 @@ void assign_input_rows(Plan& p) {
         flits += 1 + static_cast<double>((need[k].hi - need[k].lo) * row) / link;
     for (size_t i = 0; i < p.layers.size(); ++i)
       period = std::max(period, layer_cost(p, i) / (p.layers[i].parts.back().spatial + 1));
-    if (flits <= 2 * period) continue;
-    // Chunks of rows worth at least 8 flits, so that packet headers cost little, filling their
-    // last flit when a few more rows do; each is LOADed by the reader that reads most of it
-    // (readers of the same rows take turns). Larger chunks measured slower: a loader then
-    // feeds more parts, and waits for all their credits.
-    const int64_t least = std::max<int64_t>(1, (8 * link + row - 1) / row);
-    int64_t chunk = least;  // or a little more when that fills its last flit
-    for (int64_t k = 2 * least; k >= least; --k)
-      if ((k * row) % link == 0) chunk = k;
+    if (flits <= period) continue;
+    // Each chunk is LOADed by the reader that reads most of it (readers of the same rows take
+    // turns).
+    const int64_t chunk = chunk_rows(h, row, link, period);
     edge.own.assign(n, {});
     // Windowed parts hold only the rows they read: a part LOADs only those of its chunk, and
     // the chunk's other rows go to the reader that reads most of them (a worklist of pieces).

@@ -65,6 +65,29 @@ TEST(Pipeline, InputRowsCrossTheGlobalBufferLinkOnce) {
   EXPECT_EQ(sequential, 28 * 28);  // one tile per layer loads the whole image
 }
 
+// The chunks each LOADed once: the 28x28 image's 784 bytes are the global buffer link's
+// bottleneck whatever the chunk, so chunks of 4 rows (112 B, 14 flits: headers cost little);
+// the 12x12 image of a 5-layer CNN leaves the link idle most of the time, so chunks of 2 rows
+// (24 B, 3 flits), each loader feeding few tiles. Both bit-exact.
+std::set<int64_t> loop_load_sizes(const isa::Program& p) {
+  std::set<int64_t> sizes;
+  for (const isa::Command& c : commands(p, Opcode::kLoad).loop) sizes.insert(c.bytes);
+  return sizes;
+}
+TEST(Pipeline, InputChunksAreAsSmallAsTheGlobalBufferLinkAllows) {
+  EXPECT_EQ(loop_load_sizes(compile(cnn_28x28())), std::set<int64_t>{112});
+  GraphBuilder c(10);
+  int y = c.input(isa::DType::kU8, 12, 12, 1);
+  for (int i = 0; i < 4; ++i) y = c.conv(y, {16, 3, 1, 1, isa::DType::kB1});
+  c.output(c.conv(y, {10, 12, 1, 0, isa::DType::kI32}));
+  const isa::Program p = compile(c);
+  EXPECT_EQ(loop_load_sizes(p), std::set<int64_t>{24});
+  int64_t loaded = 0;
+  for (const isa::Command& l : commands(p, Opcode::kLoad).loop) loaded += l.bytes;
+  EXPECT_EQ(loaded, 12 * 12);
+  check(c, Schedule::kPipelined);
+}
+
 // remap moves the tile programs to the mesh tiles that spread their traffic: the same
 // programs on other tiles, the same outputs, fewer cycles (the first layer's 28 tiles pass
 // input rows around and share the global buffer's link with them; on the snake they queue
