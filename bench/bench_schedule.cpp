@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "compiler/backend/backend.h"
+#include "compiler/frontend/import.h"
 #include "hw/arch/load.h"
 #include "hw/isa/assembler.h"
 #include "hw/isa/check.h"
@@ -165,7 +166,13 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
       run_schedule(n.name, g, chip, arch, Schedule::kPipelined, batch, x, want, pipe, pipe_prog);
   emit(n.name, "bit_exact", ok_seq && ok_pipe ? 1 : 0, "bool");
   if (!dump_dir.empty()) dump(dump_dir, n.name, seq_prog, pipe_prog, x);
-  // The sequential program has one tile per layer, in layer order.
+  // The sequential program has one tile per layer, in layer order (checked: a layer split over
+  // tiles would make the work per layer below wrong).
+  if (seq_prog.tiles.size() != g.layers.size()) {
+    std::fprintf(stderr, "%s: the sequential program has %zu tiles for %zu layers: no bound\n",
+                 n.name.c_str(), seq_prog.tiles.size(), g.layers.size());
+    return;
+  }
   const int64_t xbars = chip.tile.crossbars, tiles = chip.tiles();
   const int64_t layers = static_cast<int64_t>(g.layers.size());
   int64_t total = 0, bottleneck = 0;
@@ -233,6 +240,12 @@ void bench_compile_time(const arch::ChipParams& chip) {
 
 }  // namespace
 
+// A shipped example network (examples/NAME/model.onnx), with random inputs.
+Net example(const std::string& name) {
+  const std::string path = std::string(IMCSIM_SOURCE_DIR) + "/examples/" + name + "/model.onnx";
+  return {name, GraphBuilder(31, compiler::import_onnx(path, {}))};
+}
+
 // bench_schedule [ARCH] [BATCH] [DIR]; ARCH relative to the repository root.
 int main(int argc, char** argv) {
   const std::string arch = argc > 1 ? argv[1] : "configs/tile8x8.yaml";
@@ -242,6 +255,8 @@ int main(int argc, char** argv) {
   bench_net(cnn(), chip, arch, batch, dump_dir);
   bench_net(cnn5(), chip, arch, batch, dump_dir);
   bench_net(mlp(), chip, arch, batch, dump_dir);
+  bench_net(example("bnn_cnn"), chip, arch, batch, dump_dir);
+  bench_net(example("fmnist_bnn"), chip, arch, batch, dump_dir);
   bench_compile_time(chip);
   return 0;
 }

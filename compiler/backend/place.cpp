@@ -262,21 +262,38 @@ std::vector<int> split_counts(const Plan& p, int spare) {
   for (size_t i = 0; i < n; ++i) parts[i] = p.layers[i].min_parts;
   if (p.schedule != Schedule::kPipelined) return parts;
   std::vector<double> cost(n);
-  for (size_t i = 0; i < n; ++i) cost[i] = layer_cost(p, i);
+  std::vector<int64_t> h(n);
+  for (size_t i = 0; i < n; ++i) {
+    cost[i] = layer_cost(p, i);
+    h[i] = p.value(p.g->layers[i].output()).h;
+  }
   constexpr double kFastEnough = 32;  // cycles per inference: below this, stop splitting
-  // A layer at one output row per tile cannot be split further; the next slowest can.
-  auto splittable = [&](size_t i) {
-    return parts[i] < p.value(p.g->layers[i].output()).h && tiles_per_part(p, i) <= spare &&
-           rows_fit(p, i, parts[i] + 1);
+  // Its busiest tile's share: part_rows gives some parts one row more than others.
+  auto per_tile = [&](size_t i, int k) {
+    return cost[i] * static_cast<double>((h[i] + k - 1) / k) / static_cast<double>(h[i]);
   };
+  // The fewest parts that give the busiest tile fewer rows (28 rows on 25 tiles leave three
+  // with two rows: only 28 tiles help), n + 1 when none do.
+  auto next_count = [&](size_t i) {
+    int k = parts[i] + 1;
+    while (k <= h[i] && (h[i] + k - 1) / k == (h[i] + parts[i] - 1) / parts[i]) ++k;
+    return k;
+  };
+  std::vector<bool> done(n, false);  // at one output row per tile, or the tiles are not there
   for (;;) {
     size_t worst = n;
     for (size_t i = 0; i < n; ++i)
-      if (splittable(i) && (worst == n || cost[i] / parts[i] > cost[worst] / parts[worst]))
+      if (!done[i] && (worst == n || per_tile(i, parts[i]) > per_tile(worst, parts[worst])))
         worst = i;
-    if (worst == n || cost[worst] / parts[worst] < kFastEnough) break;
-    ++parts[worst];
-    spare -= tiles_per_part(p, worst);
+    if (worst == n || per_tile(worst, parts[worst]) < kFastEnough) break;
+    const int k = next_count(worst);
+    const int more = (k - parts[worst]) * tiles_per_part(p, worst);
+    if (k > h[worst] || more > spare || !rows_fit(p, worst, k)) {
+      done[worst] = true;  // the next slowest may still gain
+      continue;
+    }
+    parts[worst] = k;
+    spare -= more;
   }
   return parts;
 }

@@ -2,7 +2,11 @@
 // for the input passed between tiles, on imcsim against the naive evaluator.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <numeric>
 #include <set>
+#include <sstream>
+#include <string>
 
 #include "compiler/backend/backend.h"
 #include "sim_check.h"
@@ -63,6 +67,32 @@ TEST(Pipeline, InputRowsCrossTheGlobalBufferLinkOnce) {
   for (const isa::Command& c : commands(compile(b, Schedule::kSequential), Opcode::kLoad).loop)
     sequential += c.bytes;
   EXPECT_EQ(sequential, 28 * 28);  // one tile per layer loads the whole image
+}
+
+// The bottleneck greedy adds tiles to a layer only where they shorten its busiest tile: a
+// layer of h output rows on k tiles is never cut into more parts than ceil(h / rows) needs
+// (28 rows on 25 tiles would leave three tiles two rows, as slow as 14 tiles).
+TEST(Pipeline, SplitsGiveTheBusiestTileFewerRows) {
+  const std::string d = dumped(cnn_28x28(), "place");
+  std::istringstream lines(d);
+  int layers = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("mat ", 0) != 0 && line.rfind("maxpool ", 0) != 0) continue;
+    ++layers;
+    std::vector<int64_t> rows;
+    for (size_t at = line.find("(rows "); at != std::string::npos;
+         at = line.find("(rows ", at + 1)) {
+      const int64_t lo = std::stoll(line.substr(at + 6));
+      const int64_t hi = std::stoll(line.substr(line.find("..", at) + 2));
+      rows.push_back(hi - lo + 1);
+    }
+    if (rows.size() < 2) continue;
+    const int64_t k = static_cast<int64_t>(rows.size()),
+                  h = std::accumulate(rows.begin(), rows.end(), int64_t{0});
+    EXPECT_GT((h + k - 2) / (k - 1), (h + k - 1) / k) << line;
+    EXPECT_EQ(*std::max_element(rows.begin(), rows.end()), (h + k - 1) / k) << line;
+  }
+  EXPECT_EQ(layers, 5);
 }
 
 // The chunks each LOADed once: the 28x28 image's 784 bytes are the global buffer link's

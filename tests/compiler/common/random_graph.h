@@ -4,6 +4,7 @@
 #pragma once
 
 #include <random>
+#include <utility>
 
 #include "compiler/reference/reference.h"
 
@@ -26,6 +27,8 @@ struct ConvSpec {
 class GraphBuilder {
  public:
   explicit GraphBuilder(unsigned seed) : rng_(seed) {}
+  // An existing graph (an imported ONNX model, say), to draw random inputs for.
+  GraphBuilder(unsigned seed, Graph g) : rng_(seed), g_(std::move(g)) {}
 
   // The network input, [h][w][c]. `onnx_rank`: 2 ([N, F], needs h = w = 1), 4 ([N, C, H, W]),
   // or 0: 2 for a vector, else 4.
