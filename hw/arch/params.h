@@ -80,6 +80,9 @@ struct TileParams {
 struct NocParams {
   int64_t link_width_bits = 64;  // one flit per link per cycle
   int64_t hop_cycles = 1;        // router + link traversal of a head flit
+  // false (`contention: ignored`): a packet never waits for a busy link — a what-if that
+  // bounds what a better network could give, not a buildable chip.
+  bool contention = true;
 };
 
 struct GlobalBufferParams {

@@ -89,7 +89,7 @@ int64_t MeshNoc::transfer(int src, int dst, int64_t start, int64_t bytes) {
   path(src, dst, scratch_path_);
   int64_t head = start;
   for (int link : scratch_path_) {
-    const int64_t enter = std::max(head, link_free_[link]);
+    const int64_t enter = chip_.noc.contention ? std::max(head, link_free_[link]) : head;
     stats_.contention_cycles += enter - head;
     link_free_[link] = enter + flits;
     stats_.link_busy[link] += flits;

@@ -80,7 +80,7 @@ TEST(ArchErrors, MissingSectionIsNamedWithItsKeys) {
   const int root = line_of(text, "name: tile8x8");  // the top-level map starts here
   EXPECT_EQ(load_error(cut), at(root) +
                                  "key 'noc': missing required section (with keys "
-                                 "link_width, hop)");
+                                 "link_width, hop, contention)");
 }
 
 TEST(ArchErrors, BadUnit) {
