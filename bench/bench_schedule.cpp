@@ -19,6 +19,10 @@
 // through the other direction), so the batch needs at least batch x max(input, output bytes
 // per inference) x 8 / link_width cycles whatever the schedule.
 //
+// Contention: the pipelined program is also run with `noc.contention: ignored` (every packet
+// crosses the mesh as if alone); 1 - those cycles / the real ones is the share of the time
+// lost to links shared by several packets.
+//
 // Steady state: the pipelined program is also run over twice the batch; the extra cycles per
 // extra inference are the interval between inferences once the pipeline is full (fill, weight
 // programming and drain cancel out), compared with the bounds per inference.
@@ -202,6 +206,12 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
   emit(n.name, "pipelined_over_lower_bound", double(pipe) / double(bound), "ratio");
   emit(n.name, "global_buffer_link_cycles", static_cast<double>(gb_link), "cycles");
   emit(n.name, "pipelined_over_bound_with_gb_link", double(pipe) / double(noc_bound), "ratio");
+
+  // What NoC contention costs the schedule: the same run with packets crossing as if alone.
+  const test::SimRun ideal =
+      test::simulate(pipe_prog, arch, batch, x.values, "--set noc.contention=ignored");
+  emit(n.name, "pipelined_cycles_without_contention", static_cast<double>(ideal.cycles), "cycles");
+  emit(n.name, "contention_share", 1.0 - double(ideal.cycles) / double(pipe), "ratio");
 
   const compiler::Tensor x2 = n.b.random_input(2 * batch);
   const test::SimRun twice = test::simulate(pipe_prog, arch, 2 * batch, x2.values);
