@@ -194,7 +194,8 @@ TEST(Requant, GeneralResidualMatchesBruteForce) {
           if (r->residual_scale != 0) ++scales_seen;
           for (int a = -64; a <= 64; ++a) {
             for (int v : res) {
-              const int64_t acc = (int64_t{a} << shift) + int64_t{r->residual_scale} * v;
+              const int64_t acc =
+                  int64_t{a} * (int64_t{1} << shift) + int64_t{r->residual_scale} * v;
               const double y = bn(a) + v;
               if (ternary_out) {
                 ASSERT_EQ(requantize_t2(acc, r->threshold), (y >= lo) + (y >= hi) - 1)
@@ -262,8 +263,9 @@ TEST(Requant, CutsBeyondTheReachableSumsAreAlwaysOrNever) {
     for (int64_t a : sums) {
       if (std::abs(a) > reach) continue;
       for (int v : {-1, 0, 1})
-        ASSERT_EQ(requantize_b1((a << shift) + int64_t{r->residual_scale} * v, r->threshold),
-                  bn(double(a)) + v >= 0 ? 1 : -1)
+        ASSERT_EQ(
+            requantize_b1(a * (int64_t{1} << shift) + int64_t{r->residual_scale} * v, r->threshold),
+            bn(double(a)) + v >= 0 ? 1 : -1)
             << "a " << a << " r " << v << " reach " << reach;
     }
     if (reach == 3) {
