@@ -210,6 +210,8 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
   // What NoC contention costs the schedule: the same run with packets crossing as if alone.
   const test::SimRun ideal =
       test::simulate(pipe_prog, arch, batch, x.values, "--set noc.contention=ignored");
+  emit(n.name, "without_contention_bit_exact", ideal.status == 0 && ideal.output == want ? 1 : 0,
+       "bool");
   emit(n.name, "pipelined_cycles_without_contention", static_cast<double>(ideal.cycles), "cycles");
   emit(n.name, "contention_share", 1.0 - double(ideal.cycles) / double(pipe), "ratio");
 

@@ -138,8 +138,10 @@ void MeshNoc::b_transport(int id, tlm::tlm_generic_payload& p, sc_core::sc_time&
   to_targets[dst]->b_transport(p, target_delay);
   p.set_address(address);
   t = clock_.cycle_of(now + target_delay);
-  if (read && p.is_response_ok())
-    t = transfer(dst, id, stream_start(t, p.get_data_length()), p.get_data_length());
+  if (read && p.is_response_ok()) {
+    const int64_t n = p.get_data_length();
+    t = transfer(dst, id, d.global_buffer ? stream_start(t, n) : t, n);
+  }
   delay = clock_.at(t) - now;
 }
 

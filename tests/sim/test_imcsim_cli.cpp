@@ -110,24 +110,31 @@ std::map<std::pair<int, int>, std::array<int64_t, 3>> read_cmd_trace(const std::
   return rows;
 }
 
-TEST(ImcsimTrace, TransfersAndWaitsShowHowLongTheyTake) {
-  Scratch s;
-  const std::string prog = s.file("p.cmd",
-                                  ".tile 0\n"
-                                  "  SEND tile=63 dst=ibuf[0] src=ibuf[0] bytes=64 sem=0\n"
-                                  "  HALT\n"
-                                  ".tile 5\n"
-                                  "  LOAD dst=ibuf[0] src=gb[0] bytes=64\n"
-                                  "  COPY dst=ibuf[64] src=ibuf[0] bytes=64\n"
-                                  "  HALT\n"
-                                  ".tile 63\n"
-                                  "  WAIT sem=0\n"
-                                  "  COPY dst=obuf[0] src=ibuf[0] bytes=64\n"
-                                  "  HALT\n");
+// Runs `program_text` on tile8x8 with --cmd-trace and reads the trace back.
+std::map<std::pair<int, int>, std::array<int64_t, 3>> run_cmd_trace(
+    const Scratch& s, const std::string& program_text) {
+  const std::string prog = s.file("p.cmd", program_text);
   const ToolRun r = run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml -q --prog " + prog +
                                                 " --cmd-trace " + s.path("t.tsv"));
-  ASSERT_EQ(r.status, 0) << r.err;
-  const auto t = read_cmd_trace(s.path("t.tsv"));
+  EXPECT_EQ(r.status, 0) << r.err;
+  return read_cmd_trace(s.path("t.tsv"));
+}
+
+TEST(ImcsimTrace, TransfersAndWaitsShowHowLongTheyTake) {
+  Scratch s;
+  const auto t = run_cmd_trace(s,
+                               ".tile 0\n"
+                               "  SEND tile=63 dst=ibuf[0] src=ibuf[0] bytes=64 sem=0\n"
+                               "  HALT\n"
+                               ".tile 5\n"
+                               "  LOAD dst=ibuf[0] src=gb[0] bytes=64\n"
+                               "  COPY dst=ibuf[64] src=ibuf[0] bytes=64\n"
+                               "  HALT\n"
+                               ".tile 63\n"
+                               "  WAIT sem=0\n"
+                               "  COPY dst=obuf[0] src=ibuf[0] bytes=64\n"
+                               "  HALT\n");
+  ASSERT_EQ(t.size(), 8u);  // every command traced once
   // The SEND holds tile 0's port for its 9 flits; the tail lands at 24 (as in
   // NocLatencyIsHopsPlusSerialisation), so the WAIT, issued at 0, passes at 24.
   EXPECT_EQ(t.at({0, 2}), (std::array<int64_t, 3>{0, 0, 9}));
@@ -149,17 +156,14 @@ TEST(ImcsimTrace, TransfersAndWaitsShowHowLongTheyTake) {
 // which tile 0's data holds until 105.
 TEST(ImcsimCycles, LoadStreamsOutOfTheGlobalBuffer) {
   Scratch s;
-  const std::string prog = s.file("p.cmd",
-                                  ".tile 0\n"
-                                  "  LOAD dst=ibuf[0] src=gb[0] bytes=784\n"
-                                  "  HALT\n"
-                                  ".tile 9\n"
-                                  "  LOAD dst=ibuf[0] src=gb[0] bytes=8\n"
-                                  "  HALT\n");
-  const ToolRun r = run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml -q --prog " + prog +
-                                                " --cmd-trace " + s.path("t.tsv"));
-  ASSERT_EQ(r.status, 0) << r.err;
-  const auto t = read_cmd_trace(s.path("t.tsv"));
+  const auto t = run_cmd_trace(s,
+                               ".tile 0\n"
+                               "  LOAD dst=ibuf[0] src=gb[0] bytes=784\n"
+                               "  HALT\n"
+                               ".tile 9\n"
+                               "  LOAD dst=ibuf[0] src=gb[0] bytes=8\n"
+                               "  HALT\n");
+  ASSERT_EQ(t.size(), 4u);
   EXPECT_EQ(t.at({0, 2}), (std::array<int64_t, 3>{0, 0, 106}));
   // 2 flits (header + 8 B) leave gb_inject at 105 and 106, 4 links to tile 9 = (1, 1).
   EXPECT_EQ(t.at({9, 5}), (std::array<int64_t, 3>{0, 0, 110}));

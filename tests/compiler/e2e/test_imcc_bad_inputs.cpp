@@ -53,14 +53,18 @@ TEST(ImccBadOnnxCorpus, HasAtLeastEightFilesAndEveryFileIsListed) {
     }
 }
 
+// imcc on the shipped bnn_cnn example for tile8x8, writing `out`, with more options.
+ToolRun compile_bnn_cnn(const std::string& out, const std::string& options) {
+  return run_tool(
+      IMCC_BINARY,
+      "--arch configs/tile8x8.yaml --model examples/bnn_cnn/model.onnx -o " + out + " " + options);
+}
+
 // Option values imcc does not know are refused like bad files: exit 2, one line, no output.
 TEST(ImccOptions, UnknownScheduleOrPlacementIsRefused) {
   for (const std::string option : {"--schedule fastest", "--placement random"}) {
     const std::string out = temp_dir() + "/out.cmd";
-    const ToolRun r = run_tool(IMCC_BINARY,
-                               "--arch configs/tile8x8.yaml --model "
-                               "examples/bnn_cnn/model.onnx -o " +
-                                   out + " " + option);
+    const ToolRun r = compile_bnn_cnn(out, option);
     EXPECT_EQ(r.status, 2) << r.err;
     EXPECT_NE(r.err.find(option), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
@@ -69,21 +73,22 @@ TEST(ImccOptions, UnknownScheduleOrPlacementIsRefused) {
   }
 }
 
-// Both placements of the shipped CNN give its expected outputs on imcsim.
+// Both placements of the shipped CNN give its expected outputs on imcsim, and they are
+// different programs (the tiles differ).
 TEST(ImccOptions, SnakeAndNocPlacementsAreBothBitExact) {
+  std::vector<std::string> programs;
   for (const char* placement : {"snake", "noc"}) {
     const std::string out = temp_dir() + "/net.cmd";
-    const ToolRun c = run_tool(IMCC_BINARY,
-                               "--arch configs/tile8x8.yaml --model "
-                               "examples/bnn_cnn/model.onnx -o " +
-                                   out + " --placement " + placement);
+    const ToolRun c = compile_bnn_cnn(out, std::string("--placement ") + placement);
     ASSERT_EQ(c.status, 0) << c.err;
     const ToolRun s = run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml --prog " + out +
                                                   " --input examples/bnn_cnn/input.npy --expect "
                                                   "examples/bnn_cnn/expected.npy -q");
     EXPECT_EQ(s.status, 0) << placement << ": " << s.err;
+    programs.push_back(read_text(out));
     std::system(("rm -rf '" + out.substr(0, out.rfind('/')) + "'").c_str());
   }
+  EXPECT_NE(programs[0], programs[1]);
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, ImccBadOnnx, ::testing::ValuesIn(load_cases()),
