@@ -5,6 +5,7 @@
 // Global buffer: inputs from address 0 (inference n at n * its size); outputs from the middle,
 // all outputs of one inference side by side (inference n at n * their total size).
 #include <algorithm>
+#include <cctype>
 #include <string>
 
 #include "compiler/backend/passes.h"
@@ -124,11 +125,35 @@ void allocate_tile(Plan& p, size_t i) {
   if (p.schedule == Schedule::kPipelined) allocate_alt_slots(p, i, ibuf);
 }
 
+// The program's name for an ONNX tensor: tensor names in a .cmd are [A-Za-z_][A-Za-z0-9_.-]*
+// (docs/isa.md), PyTorch's are "input.1", "21" or "onnx::Conv_0": other characters become
+// '_', a name not starting with a letter gets "t_" before it, and a suffix keeps them apart.
+std::string tensor_name(const std::string& onnx_name, const isa::Program& prog) {
+  std::string s;
+  for (char c : onnx_name)
+    s += std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' ? c : '_';
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) s = "t_" + s;
+  const auto taken = [&](const std::string& n) {
+    for (const auto* list : {&prog.inputs, &prog.outputs})
+      for (const isa::TensorDecl& t : *list)
+        if (t.name == n) return true;
+    return false;
+  };
+  std::string name = s;
+  for (int k = 2; taken(name); ++k) name = s + "_" + std::to_string(k);
+  return name;
+}
+
 void allocate_tensors(Plan& p) {
   const Graph& g = *p.g;
   const int64_t gb = p.chip->global_buffer.capacity_bits / 8;
   const Value& in = p.value(g.input);
-  isa::TensorDecl x{in.name, 0, tensor_shape(g.onnx_input_shape, in), in.type, map_bytes(in), 0};
+  isa::TensorDecl x{tensor_name(in.name, p.program),
+                    0,
+                    tensor_shape(g.onnx_input_shape, in),
+                    in.type,
+                    map_bytes(in),
+                    0};
   if (shape_elements(x.shape) != in.elements())
     throw BackendError("network input '" + in.name + "': ONNX shape does not match " +
                        map_text(in));
@@ -138,7 +163,7 @@ void allocate_tensors(Plan& p) {
     const Value& v = p.value(g.outputs[k]);
     const std::vector<int64_t> none;
     isa::TensorDecl y{
-        v.name,
+        tensor_name(v.name, p.program),
         addr + total,
         tensor_shape(k < g.onnx_output_shapes.size() ? g.onnx_output_shapes[k] : none, v),
         v.type,

@@ -172,6 +172,12 @@ bool Folder::fold_constant(const OpNode& n) {
     for (double s : scale.data)
       if (s != 1) fail(n, "the scale must be 1 (found " + std::to_string(s) + ")");
     for (double& v : x.data) v = v >= 0 ? 1 : -1;
+  } else if (n.op_type == "Transpose" && standard(n)) {  // PyTorch's F.linear(x, sign(w))
+    try {
+      x = transposed(x, attr_ints(n, "perm", {}));
+    } catch (const std::runtime_error& e) {
+      fail(n, e.what());
+    }
   } else if (!shape_arithmetic(n, x)) {
     fail(n, "computing on constants is not supported for this op");
   }
@@ -220,7 +226,9 @@ int Folder::output(const std::string& name, std::vector<int64_t>* onnx_shape) {
   last.op_type = "output";
   for (const Affine& f : s.f) {
     if (f.num != f.den || f.beta != 0)
-      fail(last, "a raw integer output cannot follow a BatchNormalization (add a binarizer)");
+      fail(last,
+           "a raw integer output cannot follow a BatchNormalization or scaled weights (add a "
+           "binarizer)");
     if (f.offset != 0)
       fail(last, "a bias on a raw integer output is not supported yet (the IR has no bias)");
   }

@@ -8,9 +8,15 @@ namespace imc::compiler::frontend {
 
 namespace {
 
-std::vector<int8_t> weights_of(const Folder& f, const OpNode& n, const ConstTensor& w) {
+// The ternary weights; each output channel's magnitude becomes the scale of its sums
+// (Sums::f), which the requantization after them folds into the thresholds.
+std::vector<int8_t> weights_of(const Folder& f, const OpNode& n, const ConstTensor& w,
+                               int64_t channels, int64_t inner, Sums& s) {
   try {
-    return ternary_values(w);
+    ScaledWeights sw = scaled_ternary_values(w, channels, inner);
+    s.f.clear();
+    for (double m : sw.scale) s.f.push_back(Affine{m, 1, 0, 0});
+    return std::move(sw.values);
   } catch (const std::runtime_error& e) {
     f.fail(n, e.what());
   }
@@ -59,12 +65,11 @@ void Folder::conv(const OpNode& n) {
   ml.pad_left = static_cast<int>(pads[1]);
   ml.pad_bottom = static_cast<int>(pads[2]);
   ml.pad_right = static_cast<int>(pads[3]);
-  ml.weights = conv_weights(weights_of(*this, n, wt), m, in.c, kh, kw);
+  ml.weights = conv_weights(weights_of(*this, n, wt, m, in.c * kh * kw, s), m, in.c, kh, kw);
   s.h = (in.h + pads[0] + pads[2] - kh) / st[0] + 1;
   s.w = (in.w + pads[1] + pads[3] - kw) / st[1] + 1;
   if (s.h <= 0 || s.w <= 0) fail(n, "the kernel is larger than the padded input");
   s.c = m;
-  s.f.assign(m, Affine{});
   s.onnx_shape = {batch_, m, s.h, s.w};
   add_bias(*this, n, 2, s);
   set_sums(n, std::move(s));
@@ -87,16 +92,14 @@ void Folder::dense(const OpNode& n, bool gemm) {
   if (k != in.elements())
     fail(n, "the weight B " + dims_text(b.dims) + " does not match " +
                 std::to_string(in.elements()) + " input features");
-  std::vector<int8_t> kn = weights_of(*this, n, b);
-  if (trans_b) kn = transpose(kn, out, k);
-
   Sums s;
+  std::vector<int8_t> kn = weights_of(*this, n, b, out, trans_b ? k : 1, s);
+  if (trans_b) kn = transpose(kn, out, k);
   s.mat.input = x.value;
   s.mat.kh = static_cast<int>(in.h);  // a flattened map: one window over the whole map
   s.mat.kw = static_cast<int>(in.w);
   s.mat.weights = dense_weights(kn, out, in.h, in.w, in.c);
   s.c = out;
-  s.f.assign(out, Affine{});
   s.onnx_shape = {batch_, out};
   if (gemm) add_bias(*this, n, 2, s);
   set_sums(n, std::move(s));

@@ -77,6 +77,15 @@ void Folder::flatten(const OpNode& n) {
       fail(n,
            "only a reshape to [N, features] = [N, " + std::to_string(features) + "] is supported");
   }
+  Value& v = g_.values[x.value];
+  if (x.value == g_.input && isa::bits_per_element(v.type) < 8 && uses_[n.inputs[0]] == 1) {
+    // A bipolar/ternary image only flattened: it is the vector ONNX sees, packed in ONNX
+    // order in the global buffer (tiles could not hold it as a map of bit-packed NCHW planes).
+    v.h = v.w = 1;
+    v.c = features;
+    set_act(n.outputs[0], Act{x.value, false, {batch_, features}});
+    return;
+  }
   set_act(n.outputs[0], Act{x.value, x.onnx_shape.size() == 4 || x.flat, {batch_, features}});
 }
 

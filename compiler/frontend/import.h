@@ -20,7 +20,7 @@ namespace imc::compiler {
 
 struct ImportOptions {
   // "" = the graph's quantization_annotation finn_datatype of the input; else UINT8, INT8,
-  // BIPOLAR or TERNARY (overrides the annotation).
+  // BIPOLAR or TERNARY, or u8, i8, b1, t2 (overrides the annotation).
   std::string input_type;
 };
 

@@ -12,15 +12,17 @@ namespace {
   throw CompileError(model + ": " + reason);
 }
 
-// FINN's names for the input precisions the hardware reads.
+// FINN's names for the input precisions the hardware reads; on the command line the ISA's
+// names (u8, i8, b1, t2) too.
 isa::DType parse_finn_type(const std::string& model, const std::string& t) {
-  if (t == "UINT8") return isa::DType::kU8;
-  if (t == "INT8") return isa::DType::kI8;
-  if (t == "BIPOLAR") return isa::DType::kB1;
-  if (t == "TERNARY") return isa::DType::kT2;
+  if (t == "UINT8" || t == "u8") return isa::DType::kU8;
+  if (t == "INT8" || t == "i8") return isa::DType::kI8;
+  if (t == "BIPOLAR" || t == "b1") return isa::DType::kB1;
+  if (t == "TERNARY" || t == "t2") return isa::DType::kT2;
   if (t == "BINARY")
     fail(model, "input type BINARY ({0,1}) is not supported: use BIPOLAR ({-1,+1}) or UINT8");
-  fail(model, "input type '" + t + "' is not supported (UINT8, INT8, BIPOLAR or TERNARY)");
+  fail(model, "input type '" + t +
+                  "' is not supported (UINT8, INT8, BIPOLAR or TERNARY; or u8, i8, b1, t2)");
 }
 
 std::string annotated_type(const onnx::GraphProto& g, const std::string& input) {

@@ -34,7 +34,8 @@ struct OpView {
 };
 
 // input_type: "" = the graph's quantization_annotation `finn_datatype` of the input; else
-// UINT8, INT8, BIPOLAR or TERNARY (overrides the annotation). Throws CompileError.
+// UINT8, INT8, BIPOLAR or TERNARY, or u8, i8, b1, t2 (overrides the annotation). Throws
+// CompileError.
 OpView make_op_view(const onnx::ModelProto& model, const std::string& name,
                     const std::string& input_type);
 

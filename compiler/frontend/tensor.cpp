@@ -71,4 +71,33 @@ std::string dims_text(const std::vector<int64_t>& dims) {
   return s + "]";
 }
 
+ConstTensor transposed(const ConstTensor& x, std::vector<int64_t> perm) {
+  const size_t rank = x.dims.size();
+  if (perm.empty())
+    for (size_t i = rank; i-- > 0;) perm.push_back(static_cast<int64_t>(i));
+  std::vector<bool> seen(rank, false);
+  for (int64_t a : perm) {
+    if (perm.size() != rank || a < 0 || a >= static_cast<int64_t>(rank) || seen[a])
+      throw std::runtime_error("perm is not a permutation of the " + std::to_string(rank) +
+                               " axes");
+    seen[a] = true;
+  }
+  ConstTensor out;
+  std::vector<int64_t> in_stride(rank, 1);
+  for (size_t i = rank; i-- > 1;) in_stride[i - 1] = in_stride[i] * x.dims[i];
+  for (int64_t a : perm) out.dims.push_back(x.dims[a]);
+  out.data.resize(x.data.size());
+  std::vector<int64_t> idx(rank, 0);  // the output index, odometer order
+  for (size_t o = 0; o < out.data.size(); ++o) {
+    int64_t src = 0;
+    for (size_t i = 0; i < rank; ++i) src += idx[i] * in_stride[perm[i]];
+    out.data[o] = x.data[src];
+    for (size_t i = rank; i-- > 0;) {
+      if (++idx[i] < out.dims[i]) break;
+      idx[i] = 0;
+    }
+  }
+  return out;
+}
+
 }  // namespace imc::compiler::frontend

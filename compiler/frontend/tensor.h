@@ -20,6 +20,10 @@ struct ConstTensor {
 // external data or a size that does not match the dims.
 ConstTensor to_const(const onnx::TensorProto& t);
 
+// ONNX Transpose: output axis i is input axis perm[i] (empty perm: the axes reversed).
+// Throws std::runtime_error for a perm that is not a permutation of the axes.
+ConstTensor transposed(const ConstTensor& x, std::vector<int64_t> perm);
+
 // "[2x3x4]"
 std::string dims_text(const std::vector<int64_t>& dims);
 

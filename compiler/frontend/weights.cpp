@@ -1,19 +1,29 @@
 #include "compiler/frontend/weights.h"
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
 namespace imc::compiler::frontend {
 
-std::vector<int8_t> ternary_values(const ConstTensor& w) {
-  std::vector<int8_t> out(w.data.size());
+ScaledWeights scaled_ternary_values(const ConstTensor& w, int64_t channels, int64_t inner) {
+  ScaledWeights out{std::vector<int8_t>(w.data.size()), std::vector<double>(channels, 0)};
+  const auto channel = [&](size_t i) { return static_cast<int64_t>(i) / inner % channels; };
   for (size_t i = 0; i < w.data.size(); ++i) {
     const double v = w.data[i];
-    if (v != -1 && v != 0 && v != 1)
-      throw std::runtime_error("weight " + std::to_string(i) + " is " + std::to_string(v) +
-                               ", not -1, 0 or +1 (binarize latent weights with BipolarQuant)");
-    out[i] = static_cast<int8_t>(v);
+    double& m = out.scale[channel(i)];
+    if (v == 0) continue;
+    if (m == 0) m = std::fabs(v);
+    if (std::fabs(v) != m)
+      throw std::runtime_error(
+          "weight " + std::to_string(i) + " is " + std::to_string(v) + ", but output channel " +
+          std::to_string(channel(i)) + " has weights of magnitude " + std::to_string(m) +
+          ": the weights must be -1, 0, +1 times one magnitude per output channel (binarize "
+          "latent weights with BipolarQuant or Sign)");
+    out.values[i] = static_cast<int8_t>(v > 0 ? 1 : -1);
   }
+  for (double& m : out.scale)
+    if (m == 0) m = 1;
   return out;
 }
 

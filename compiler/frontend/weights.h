@@ -8,9 +8,16 @@
 
 namespace imc::compiler::frontend {
 
-// Every value must be -1, 0 or +1 exactly; throws std::runtime_error naming the first
-// offending value otherwise.
-std::vector<int8_t> ternary_values(const ConstTensor& w);
+// Weights of -1, 0 or +1 times one magnitude per output channel: +-1 weights, or the float
+// weights PyTorch's exporter leaves when it fuses a BatchNorm into the Conv before it
+// (w * gamma / sigma), or XNOR-Net-style scaled binary weights. Element i of w belongs to
+// output channel (i / inner) % channels. `scale` is each channel's magnitude (> 0; 1 for a
+// channel of zeros). Throws std::runtime_error naming the first offending value.
+struct ScaledWeights {
+  std::vector<int8_t> values;
+  std::vector<double> scale;
+};
+ScaledWeights scaled_ternary_values(const ConstTensor& w, int64_t channels, int64_t inner);
 
 // ONNX Conv weight [M][C][kh][kw] -> [M][kh][kw][C].
 std::vector<int8_t> conv_weights(const std::vector<int8_t>& mckk, int64_t m, int64_t c, int64_t kh,

@@ -49,7 +49,9 @@ std::vector<int64_t> batch_shape(const Value& v, const std::vector<int64_t>& onn
   shape[0] = batch;
   int64_t per_inference = 1;
   for (size_t i = 1; i < shape.size(); ++i) per_inference *= shape[i];
-  bool nchw_ok = shape.size() != 4 || (shape[1] == v.c && shape[2] == v.h && shape[3] == v.w);
+  // A vector (h = w = 1) may have a 4-D ONNX shape: a flattened-only image, in ONNX order.
+  bool nchw_ok = shape.size() != 4 || (v.h == 1 && v.w == 1) ||
+                 (shape[1] == v.c && shape[2] == v.h && shape[3] == v.w);
   if (per_inference != v.elements() || !nchw_ok) {
     throw std::invalid_argument("reference: value '" + v.name + "' [" + std::to_string(v.h) + "x" +
                                 std::to_string(v.w) + "x" + std::to_string(v.c) +

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <string>
@@ -397,11 +398,11 @@ struct ChipRun {
 };
 
 ChipRun compile_and_run(const std::string& dir, const std::string& arch,
-                        const std::string& schedule) {
+                        const std::string& schedule, const std::string& imcc_options = "") {
   ChipRun run;
   const std::string prog = dir + "/net_" + schedule + ".cmd";
   run.imcc = test::run_tool(IMCC_BINARY, "--arch " + arch + " --model " + dir + "/net.onnx -o " +
-                                             prog + " --schedule " + schedule);
+                                             prog + " --schedule " + schedule + imcc_options);
   if (run.imcc.status != 0) return run;
   run.imcsim = test::run_tool(IMCSIM_BINARY, "--arch " + arch + " --prog " + prog + " --input " +
                                                  dir + "/x.npy -q --output " + dir +
@@ -521,6 +522,52 @@ TEST(ImccPool, WindowOfMoreThan32PixelsRunsOrIsRefused) {
   }
   remove_dir(n.dir);
 }
+
+// PyTorch's own exports (tests/models/pytorch/make_models.py, torch 1.13 at opsets 11, 13 and
+// 17: BatchNorm fused into the Conv's float weights, torch.sign on latent weights, x.view's
+// shape arithmetic, Transpose, Flatten of a bipolar image): imcsim's outputs equal the ones
+// PyTorch computed (y.npy) on both schedules and both chips, and so do the reference's.
+struct TorchExport {
+  std::string name, input_type;
+};
+
+class ImccTorchExport : public ::testing::TestWithParam<TorchExport> {};
+
+TEST_P(ImccTorchExport, SimulatedOutputEqualsPyTorch) {
+  const std::string src =
+      std::string(IMCSIM_SOURCE_DIR) + "/tests/models/pytorch/" + GetParam().name;
+  const test::Scratch dir;
+  for (const char* f : {"net.onnx", "x.npy"})
+    std::filesystem::copy_file(src + "/" + f, dir.path(f));
+  const isa::NpyTensor x = isa::read_npy_integers(src + "/x.npy");
+  const isa::NpyTensor want = isa::read_npy_integers(src + "/y.npy");
+  ASSERT_EQ(want.shape[0], 6);
+
+  const std::vector<Tensor> ref =
+      run_reference(import_onnx(src + "/net.onnx", {GetParam().input_type}),
+                    Tensor{x.shape, std::vector<int32_t>(x.values.begin(), x.values.end())});
+  ASSERT_EQ(ref.size(), 1u);
+  EXPECT_EQ(std::vector<int64_t>(ref[0].values.begin(), ref[0].values.end()), want.values)
+      << "reference executor vs PyTorch";
+  for (const std::string schedule : {"sequential", "pipelined"})
+    for (const std::string arch : {"configs/tile8x8.yaml", "configs/rram4x4.yaml"}) {
+      const ChipRun r =
+          compile_and_run(dir.dir, arch, schedule, " --input-type " + GetParam().input_type);
+      ASSERT_EQ(r.imcc.status, 0) << arch << ": " << r.imcc.err;
+      ASSERT_EQ(r.imcsim.status, 0) << arch << " " << schedule << ": " << r.imcsim.err;
+      EXPECT_EQ(r.y.values, want.values) << arch << " " << schedule;
+      EXPECT_EQ(r.y.shape, want.shape);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(PyTorch, ImccTorchExport,
+                         ::testing::Values(TorchExport{"fused_bn_cnn_opset13", "u8"},
+                                           TorchExport{"latent_sign_cnn_opset11", "UINT8"},
+                                           TorchExport{"bipolar_mlp_opset17", "b1"},
+                                           TorchExport{"residual_rgb_opset13", "u8"}),
+                         [](const ::testing::TestParamInfo<TorchExport>& info) {
+                           return info.param.name;
+                         });
 
 std::string name_of(const ::testing::TestParamInfo<Net>& info) {
   return info.param.name;

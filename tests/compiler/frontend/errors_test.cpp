@@ -41,8 +41,13 @@ TEST(FrontendErrors, NonBinaryWeightsNameTheNode) {
   b.matmul(2);
   b.output_raw();
   onnx::ModelProto m = b.build();
+  // B is [4][2]: weight 1 is output channel 1's first, so 0.5 becomes its magnitude and the
+  // +-1 weight 3 of the same channel is the one that does not fit
   m.mutable_graph()->mutable_initializer(0)->set_float_data(1, 0.5f);
-  EXPECT_ERROR(m, "net.onnx: node 'matmul0' (MatMul): weight 1 is 0.5");
+  EXPECT_ERROR(m, "net.onnx: node 'matmul0' (MatMul): weight 3 is ");
+  EXPECT_ERROR(m,
+               "1.000000, but output channel 1 has weights of magnitude 0.500000: the weights must "
+               "be -1, 0, +1 times one magnitude per output channel");
 }
 
 TEST(FrontendErrors, UnsupportedOpNamesTheNode) {

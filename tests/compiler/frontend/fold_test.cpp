@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <stdexcept>
 
 #include "compiler/frontend/import.h"
 #include "tests/compiler/common/naive_graph.h"
@@ -92,6 +94,102 @@ TEST(Fold, LatentWeightsThroughBipolarQuantAndSign) {
     ASSERT_EQ(g.layers.size(), 2u);
     for (int8_t w : g.layers[0].mat.weights) EXPECT_TRUE(w == 1 || w == -1);
   }
+}
+
+// What torch.onnx.export does in eval mode: the BatchNorm after a Conv becomes the Conv's
+// float weights w*gamma/sigma and a bias beta - mean*gamma/sigma, the BatchNorm node gone.
+onnx::ModelProto fuse_batch_norm_into_conv(onnx::ModelProto m) {
+  onnx::GraphProto& g = *m.mutable_graph();
+  const auto init = [&](const std::string& name) -> onnx::TensorProto& {
+    for (onnx::TensorProto& t : *g.mutable_initializer())
+      if (t.name() == name) return t;
+    throw std::runtime_error("no initializer " + name);
+  };
+  for (int i = 0; i < g.node_size(); ++i) {
+    const onnx::NodeProto bn = g.node(i);
+    if (bn.op_type() != "BatchNormalization") continue;
+    onnx::NodeProto& conv = *g.mutable_node(i - 1);
+    EXPECT_EQ(conv.op_type(), "Conv");
+    onnx::TensorProto& w = init(conv.input(1));
+    const onnx::TensorProto &gamma = init(bn.input(1)), &beta = init(bn.input(2)),
+                            &mean = init(bn.input(3)), &var = init(bn.input(4));
+    float eps = 1e-5f;
+    for (const auto& a : bn.attribute())
+      if (a.name() == "epsilon") eps = a.f();
+    const int channels = gamma.float_data_size(), per = w.float_data_size() / channels;
+    onnx::TensorProto bias;
+    bias.set_name(conv.name() + "_fused_bias");
+    bias.set_data_type(onnx::TensorProto::FLOAT);
+    bias.add_dims(channels);
+    for (int c = 0; c < channels; ++c) {
+      const float s = gamma.float_data(c) / std::sqrt(var.float_data(c) + eps);
+      for (int k = 0; k < per; ++k) w.set_float_data(c * per + k, w.float_data(c * per + k) * s);
+      bias.add_float_data(beta.float_data(c) - mean.float_data(c) * s);
+    }
+    *g.add_initializer() = bias;
+    conv.add_input(bias.name());
+    conv.set_output(0, bn.output(0));
+    g.mutable_node()->erase(g.mutable_node()->begin() + i);
+    --i;
+  }
+  return m;
+}
+
+TEST(Fold, BatchNormFusedIntoConvWeightsIsExact) {
+  NetBuilder b("UINT8", {1, 2, 6, 6}, 21);
+  b.set_gamma(GammaSign::kMixed);
+  b.conv(8, 3, 1, 1, WeightKind::kTernary);
+  b.bn_sign();
+  b.conv(6, 3, 2, 1);
+  b.bn_sign();
+  b.flatten();
+  b.gemm(10);
+  b.output();
+  const onnx::ModelProto unfused = b.build();
+  const onnx::ModelProto fused = fuse_batch_norm_into_conv(unfused);
+  ASSERT_EQ(fused.graph().node_size(), unfused.graph().node_size() - 2);
+  const Graph g = import_onnx(fused, "net", {});
+  ASSERT_EQ(g.layers.size(), 3u);
+  for (int8_t v : g.layers[0].mat.weights) EXPECT_TRUE(v == -1 || v == 0 || v == 1);
+  const Tensor x = testing::random_input("UINT8", {30, 2, 6, 6}, 7);
+  const std::vector<Tensor> want = testing::run_onnx(unfused, x);
+  EXPECT_EQ(testing::run_onnx(fused, x)[0].values, want[0].values);
+  EXPECT_EQ(testing::naive_run(g, x)[0].values, want[0].values);
+}
+
+TEST(Fold, TransposedLatentWeightsOfTorchLinear) {
+  // F.linear(x, torch.sign(w)) exports MatMul(x, Transpose(Sign(w))), w [N][K]
+  NetBuilder b("BIPOLAR", {1, 12}, 22);
+  b.gemm(5);  // Gemm transB=1: B is [5][12]
+  b.output();
+  onnx::ModelProto m = b.build();
+  onnx::GraphProto& gp = *m.mutable_graph();
+  onnx::NodeProto& gemm = *gp.mutable_node(0);
+  ASSERT_EQ(gemm.op_type(), "Gemm");
+  onnx::NodeProto t;
+  t.set_op_type("Transpose");
+  t.set_name("transpose_w");
+  t.add_input(gemm.input(1));
+  t.add_output("w_t");
+  gemm.set_op_type("MatMul");
+  gemm.clear_attribute();
+  gemm.set_input(1, "w_t");
+  gp.mutable_node()->Add(std::move(t));
+  std::rotate(gp.mutable_node()->rbegin(), gp.mutable_node()->rbegin() + 1,
+              gp.mutable_node()->rend());  // the Transpose first
+  const Graph g = import_onnx(m, "net", {});
+  const Tensor x = testing::random_input("BIPOLAR", {20, 12}, 3);
+  EXPECT_EQ(testing::naive_run(g, x)[0].values, testing::run_onnx(b.build(), x)[0].values);
+}
+
+TEST(Fold, FlattenedBipolarImageIsAVectorInOnnxOrder) {
+  NetBuilder b("BIPOLAR", {1, 3, 4, 4}, 23);
+  b.flatten();
+  b.gemm(7);
+  b.output();
+  const Graph g = expect_exact(b, "BIPOLAR");
+  EXPECT_EQ(g.values[g.input].h, 1);
+  EXPECT_EQ(g.values[g.input].c, 48);
 }
 
 TEST(Fold, GemmWithoutTransposeAndBias) {
