@@ -114,6 +114,12 @@ void emit_setup(const Plan& p, size_t i, const Part& part, std::vector<Command>&
   give_credits(p, lp, part, false, out);
   credit_contributors(p, i, part, out);
   if (lp.output_index >= 0 && owns_output(p, i, part)) signal_sources(p, out);
+}
+
+// Crossbar and threshold programming: after the first inference's input LOADs, which the DMA
+// engine then streams in while the crossbars are written.
+void emit_programming(const Plan& p, size_t i, const Part& part, std::vector<Command>& out) {
+  const LayerPlan& lp = p.layers[i];
   if (!lp.mat.groups.empty()) {
     const Group& g = lp.mat.groups[part.group];
     for (const Write& w : g.writes) out.push_back(wxb(w.xb, w.row, w.col, w.data));
@@ -302,6 +308,7 @@ void emit(Plan& p) {
       emit_setup(p, i, part, t.commands);
       for (int e : in_edges(p.layers[i]))
         if (reads_edge(p, e, part) && prefetches(p, e)) load_rows(p, e, part, 0, false, t.commands);
+      emit_programming(p, i, part, t.commands);
       t.commands.push_back(loop(isa::kBatch));
       emit_inference(p, i, part, t.commands);
       t.commands.push_back(end_loop());
