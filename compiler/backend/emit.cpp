@@ -195,13 +195,12 @@ void load_rows(const Plan& p, int e, const Part& part, int ahead, bool in_loop,
           in_loop ? slot_addr(edge, held_at(p, e, part, s), {}, ahead)
                   : addr(Space::kIbuf, edge.slot + held_at(p, e, part, s)),
           addr(Space::kGb, x.gb_addr + s.map + ahead * x.stride, {{in_loop ? 0 : -1, x.stride}}),
-          s.bytes));
+          s.bytes, in_loop && ahead > 0));
 }
 
 // Prefetching: the next inference LOADs into the other slot while this one is computed, so
-// the global buffer's latency hides behind the compute. The last inference prefetches one
-// past the batch: a read of the global buffer that nothing uses (it stays inside the buffer:
-// the input region is followed by the outputs).
+// the global buffer's latency hides behind the compute. The prefetch is `notlast`: the last
+// inference has no next one to read.
 bool prefetches(const Plan& p, int e) {
   return p.edges[e].producer < 0 && p.edges[e].double_buffered();
 }

@@ -65,8 +65,10 @@ static Command move(Opcode o, isa::Addr dst, isa::Addr src, int64_t bytes) {
   return c;
 }
 
-Command load(isa::Addr dst, isa::Addr src, int64_t bytes) {
-  return move(Opcode::kLoad, dst, src, bytes);
+Command load(isa::Addr dst, isa::Addr src, int64_t bytes, bool not_last) {
+  Command c = move(Opcode::kLoad, dst, src, bytes);
+  c.not_last = not_last;
+  return c;
 }
 Command store(isa::Addr dst, isa::Addr src, int64_t bytes) {
   return move(Opcode::kStore, dst, src, bytes);

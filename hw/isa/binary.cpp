@@ -18,7 +18,7 @@ namespace imc::isa {
 namespace {
 
 constexpr char kMagic[4] = {'I', 'M', 'C', 'B'};
-constexpr uint16_t kVersion = 1;
+constexpr uint16_t kVersion = 2;  // 2: LOAD's notlast
 constexpr uint64_t kI64Max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
 constexpr uint8_t kRotationBit = 0x04;  // address head: an (iD%K) term follows the strides
 constexpr uint64_t kIntMax = static_cast<uint64_t>(std::numeric_limits<int>::max());
@@ -338,7 +338,9 @@ Program decode(const std::vector<uint8_t>& image, const std::string& file_name) 
   }
   r.take(4);
   const uint16_t version = r.u16("version");
-  if (version != kVersion) r.fail_at(4, "unsupported version " + std::to_string(version));
+  if (version != kVersion)
+    r.fail_at(4, "unsupported version " + std::to_string(version) + " (this build reads " +
+                     std::to_string(kVersion) + "; re-encode the .cmd)");
   if (r.u16("flags") != 0) r.fail_at(6, "reserved flags must be 0");
 
   Program p;

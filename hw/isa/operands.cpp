@@ -64,7 +64,8 @@ std::vector<OpcodeSpec> build_table() {
   set(Opcode::kWxb, "WXB", {xb, row, col, data()});
   set(Opcode::kWth, "WTH", {entry, data()});
   set(Opcode::kLoad, "LOAD",
-      {addr("dst", Field::kDst, kBufs), addr("src", Field::kSrc, bit(Space::kGb)), bytes});
+      {addr("dst", Field::kDst, kBufs), addr("src", Field::kSrc, bit(Space::kGb)), bytes,
+       opt_int("notlast", Field::kNotLast, 0, 0, 1)});
   set(Opcode::kStore, "STORE",
       {addr("dst", Field::kDst, bit(Space::kGb)), addr("src", Field::kSrc, kBufs), bytes});
   set(Opcode::kCopy, "COPY",
@@ -179,6 +180,8 @@ int64_t get_field(const Command& c, Field f) {
       return c.accumulate ? 1 : 0;
     case Field::kScale:
       return c.scale;
+    case Field::kNotLast:
+      return c.not_last ? 1 : 0;
     case Field::kSrc:
     case Field::kDst:
       break;
@@ -249,6 +252,9 @@ void set_field(Command& c, Field f, int64_t v) {
       return;
     case Field::kScale:
       c.scale = i;
+      return;
+    case Field::kNotLast:
+      c.not_last = v != 0;
       return;
     case Field::kSrc:
     case Field::kDst:

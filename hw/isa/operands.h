@@ -44,6 +44,7 @@ enum class Field : uint8_t {
   kShift,
   kAccumulate,
   kScale,
+  kNotLast,
 };
 
 struct OperandSpec {

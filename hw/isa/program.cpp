@@ -57,7 +57,8 @@ bool Command::operator==(const Command& o) const {
   return op == o.op && xbar == o.xbar && row == o.row && col == o.col && cols == o.cols &&
          data == o.data && entry == o.entry && src == o.src && dst == o.dst && gather == o.gather &&
          type == o.type && bytes == o.bytes && count == o.count && tile == o.tile && sem == o.sem &&
-         shift == o.shift && accumulate == o.accumulate && scale == o.scale;
+         shift == o.shift && accumulate == o.accumulate && scale == o.scale &&
+         not_last == o.not_last;
 }
 
 int64_t TensorDecl::elements() const {

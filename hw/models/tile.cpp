@@ -157,6 +157,10 @@ void Tile::execute(const isa::Command& c) {
       exec_wth(c);
       break;
     case Op::kLoad:
+      // a prefetch of the next inference: nothing to fetch after the last one
+      if (c.not_last && !loops_.empty() && loops_[0].index + 1 == loops_[0].count) break;
+      exec_transfer(c);
+      break;
     case Op::kStore:
       exec_transfer(c);
       break;

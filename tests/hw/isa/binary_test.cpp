@@ -23,7 +23,7 @@ std::vector<uint8_t> tag(const char* t) {
   return std::vector<uint8_t>(t, t + 4);
 }
 
-const std::vector<uint8_t> kHeader = tag("IMCB") + bytes({1, 0, 0, 0});
+const std::vector<uint8_t> kHeader = tag("IMCB") + bytes({2, 0, 0, 0});
 
 std::string decode_error(const std::vector<uint8_t>& image) {
   return error_of<SyntaxError>([&] { decode(image, "f.imcb"); });
@@ -42,9 +42,10 @@ TEST(BinaryImage, LayoutOfASmallProgram) {
   const std::vector<uint8_t> want =
       kHeader + tag("DATA") + bytes({1, 1, 'w', 1, 1, 3, 0b001101}) +  // t2 codes 01 11 00
       tag("INPT") + bytes({1, 1, 'x', 2, 16, 2, 2, 3, 8}) + tag("OUTP") + bytes({0}) + tag("TILE") +
-      bytes({1, 2, 4}) +                              // tile 2, 4 commands
-      bytes({12, 1}) +                                // LOOP count=batch (zigzag -1 = 1)
-      bytes({2, 0x11, 0, 32, 0x00, 1, 0xC4, 0x01}) +  // LOAD ibuf+stride i0, gb, bytes=98
+      bytes({1, 2, 4}) +                                 // tile 2, 4 commands
+      bytes({12, 1}) +                                   // LOOP count=batch (zigzag -1 = 1)
+      bytes({2, 0x11, 0, 32, 0x00, 1, 0xC4, 0x01, 0}) +  // LOAD ibuf+stride i0, gb, bytes=98,
+                                                         // notlast=0
       bytes({13}) + bytes({14}) + tag("END.");
   EXPECT_EQ(encode(p), want);
   EXPECT_EQ(decode(want, "p.imcb"), p);
@@ -72,9 +73,11 @@ TEST(BinaryImage, DecodeRefusesBadImages) {
             "f.imcb: byte 0: not an imcsim binary program (bad magic)");
   EXPECT_EQ(decode_error(tag("IMCX") + bytes({1, 0, 0, 0})),
             "f.imcb: byte 0: not an imcsim binary program (bad magic)");
-  EXPECT_EQ(decode_error(tag("IMCB") + bytes({2, 0, 0, 0})),
-            "f.imcb: byte 4: unsupported version 2");
-  EXPECT_EQ(decode_error(tag("IMCB") + bytes({1, 0, 1, 0})),
+  EXPECT_EQ(decode_error(tag("IMCB") + bytes({3, 0, 0, 0})),
+            "f.imcb: byte 4: unsupported version 3 (this build reads 2; re-encode the .cmd)");
+  EXPECT_EQ(decode_error(tag("IMCB") + bytes({1, 0, 0, 0})),  // before LOAD had notlast
+            "f.imcb: byte 4: unsupported version 1 (this build reads 2; re-encode the .cmd)");
+  EXPECT_EQ(decode_error(tag("IMCB") + bytes({2, 0, 1, 0})),
             "f.imcb: byte 6: reserved flags must be 0");
   EXPECT_EQ(decode_error(kHeader + tag("DATB")), "f.imcb: byte 8: expected section 'DATA'");
   EXPECT_EQ(decode_error(kHeader + tag("DATA")),

@@ -148,6 +148,7 @@ class RandomProgram {
         c.dst = addr(bufs, depth);
         c.src = addr({Space::kGb}, depth);
         c.bytes = value(0, kI64Max);
+        c.not_last = coin(0.3);
         break;
       case Opcode::kStore:
         c.dst = addr({Space::kGb}, depth);
