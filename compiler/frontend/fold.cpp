@@ -168,10 +168,19 @@ bool Folder::fold_constant(const OpNode& n) {
       v = v > 0 ? 1 : -1;
     }
   } else if (n.op_type == "BipolarQuant" && qonnx(n)) {
-    const ConstTensor& scale = need_const(n, 1, "the scale");
-    for (double s : scale.data)
-      if (s != 1) fail(n, "the scale must be 1 (found " + std::to_string(s) + ")");
-    for (double& v : x.data) v = v >= 0 ? 1 : -1;
+    // scale * (x >= 0 ? +1 : -1): Brevitas's scaled binary weights, per tensor or per output
+    // channel (the matmul takes one magnitude per output channel, weights.h)
+    std::vector<double> scale;
+    try {
+      scale = broadcast_to(need_const(n, 1, "the scale"), x.dims);
+    } catch (const std::runtime_error& e) {
+      fail(n, std::string("the scale: ") + e.what());
+    }
+    for (size_t i = 0; i < x.data.size(); ++i) {
+      if (!(scale[i] > 0))
+        fail(n, "the scale must be positive (found " + std::to_string(scale[i]) + ")");
+      x.data[i] = (x.data[i] >= 0 ? 1 : -1) * scale[i];
+    }
   } else if (n.op_type == "Transpose" && standard(n)) {  // PyTorch's F.linear(x, sign(w))
     try {
       x = transposed(x, attr_ints(n, "perm", {}));

@@ -160,7 +160,9 @@ void Folder::binarize(const OpNode& n) {
   Sums s = need_sums(n, 0);
   if (n.op_type == "BipolarQuant") {
     for (double v : need_const(n, 1, "the scale").data)
-      if (v != 1) fail(n, "the scale must be 1 (found " + std::to_string(v) + ")");
+      if (v != 1)
+        fail(n, "on activations the scale must be 1 (found " + std::to_string(v) +
+                    "; scaled binary activations are not supported yet)");
   }
   std::vector<Threshold> th;
   if (s.residual < 0) {

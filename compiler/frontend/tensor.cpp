@@ -100,4 +100,34 @@ ConstTensor transposed(const ConstTensor& x, std::vector<int64_t> perm) {
   return out;
 }
 
+std::vector<double> broadcast_to(const ConstTensor& k, const std::vector<int64_t>& dims) {
+  if (k.dims.size() > dims.size())
+    throw std::runtime_error("shape " + dims_text(k.dims) + " does not broadcast to " +
+                             dims_text(dims));
+  const size_t lead = dims.size() - k.dims.size();
+  std::vector<int64_t> stride(dims.size(), 0);  // k's stride along each axis of dims (0: broadcast)
+  int64_t s = 1;
+  for (size_t i = k.dims.size(); i-- > 0;) {
+    if (k.dims[i] != 1 && k.dims[i] != dims[lead + i])
+      throw std::runtime_error("shape " + dims_text(k.dims) + " does not broadcast to " +
+                               dims_text(dims));
+    stride[lead + i] = k.dims[i] == 1 ? 0 : s;
+    s *= k.dims[i];
+  }
+  int64_t n = 1;
+  for (int64_t d : dims) n *= d;
+  std::vector<double> out(static_cast<size_t>(n));
+  std::vector<int64_t> idx(dims.size(), 0);
+  for (int64_t o = 0; o < n; ++o) {
+    int64_t src = 0;
+    for (size_t i = 0; i < dims.size(); ++i) src += idx[i] * stride[i];
+    out[static_cast<size_t>(o)] = k.data[static_cast<size_t>(src)];
+    for (size_t i = dims.size(); i-- > 0;) {
+      if (++idx[i] < dims[i]) break;
+      idx[i] = 0;
+    }
+  }
+  return out;
+}
+
 }  // namespace imc::compiler::frontend

@@ -24,6 +24,10 @@ ConstTensor to_const(const onnx::TensorProto& t);
 // Throws std::runtime_error for a perm that is not a permutation of the axes.
 ConstTensor transposed(const ConstTensor& x, std::vector<int64_t> perm);
 
+// k's values broadcast (ONNX/numpy rules, dims right-aligned) to a tensor of `dims`, one per
+// element of it in row-major order. Throws std::runtime_error when k does not broadcast.
+std::vector<double> broadcast_to(const ConstTensor& k, const std::vector<int64_t>& dims);
+
 // "[2x3x4]"
 std::string dims_text(const std::vector<int64_t>& dims);
 

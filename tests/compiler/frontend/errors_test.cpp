@@ -123,14 +123,29 @@ TEST(FrontendErrors, MultiThresholdOtherScales) {
   EXPECT_ERROR(b.build(), "node 'mt0' (MultiThreshold): 1 thresholds with out_scale 3");
 }
 
-TEST(FrontendErrors, BipolarQuantScaleMustBeOne) {
-  NetBuilder b("BIPOLAR", {1, 4}, 8);
-  b.matmul(2, WeightKind::kLatentBipolarQuant);
-  b.output_raw();
-  onnx::ModelProto m = b.build();
-  for (auto& t : *m.mutable_graph()->mutable_initializer())
-    if (t.name() == "matmul0_wq.scale") t.set_float_data(0, 0.5f);
-  EXPECT_ERROR(m, "node 'matmul0_wq' (BipolarQuant): the scale must be 1");
+// On weights a positive scale is a magnitude (Fold.ScaledBipolarQuantWeights), which a raw
+// integer output cannot carry; on activations only 1.
+TEST(FrontendErrors, BipolarQuantScales) {
+  const auto with_scale = [](const std::string& node, float scale, bool raw) {
+    NetBuilder b("BIPOLAR", {1, 4}, 8);
+    b.matmul(2, WeightKind::kLatentBipolarQuant);
+    if (!raw) {
+      b.bn_bipolarquant();
+      b.matmul(2);
+    }
+    b.output_raw();
+    onnx::ModelProto m = b.build();
+    for (auto& t : *m.mutable_graph()->mutable_initializer())
+      if (t.name() == node + ".scale") t.set_float_data(0, scale);
+    return m;
+  };
+  EXPECT_ERROR(with_scale("matmul0_wq", 0.5f, true),
+               "node 'matmul0' (output): a raw integer output cannot follow a "
+               "BatchNormalization or scaled weights");
+  EXPECT_ERROR(with_scale("matmul0_wq", 0.f, false),
+               "node 'matmul0_wq' (BipolarQuant): the scale must be positive (found 0.000000)");
+  EXPECT_ERROR(with_scale("bq0", 0.5f, false),
+               "node 'bq0' (BipolarQuant): on activations the scale must be 1 (found 0.500000");
 }
 
 TEST(FrontendErrors, RawOutputAfterBatchNormOrWithFractionalBias) {

@@ -157,6 +157,35 @@ TEST(Fold, BatchNormFusedIntoConvWeightsIsExact) {
   EXPECT_EQ(testing::naive_run(g, x)[0].values, want[0].values);
 }
 
+// Brevitas's scaled binary weights: BipolarQuant with a scale per output channel ([M,1,1,1]
+// for a Conv) or per tensor; the scale folds into the thresholds like a BatchNorm's.
+TEST(Fold, ScaledBipolarQuantWeights) {
+  NetBuilder b("UINT8", {1, 2, 5, 5}, 24);
+  b.set_gamma(GammaSign::kMixed);
+  b.conv(6, 3, 1, 1, WeightKind::kLatentBipolarQuant);
+  b.bn_sign();
+  b.flatten();
+  b.gemm(8, true, WeightKind::kLatentBipolarQuant);
+  b.bn_sign();
+  b.gemm(4);
+  b.output();
+  onnx::ModelProto m = b.build();
+  int scaled = 0;
+  for (onnx::TensorProto& t : *m.mutable_graph()->mutable_initializer()) {
+    scaled += t.name() == "conv0_wq.scale" || t.name() == "gemm1_wq.scale";
+    if (t.name() == "conv0_wq.scale") {  // per output channel
+      t.clear_float_data();
+      for (int c = 0; c < 6; ++c) t.add_float_data(0.25f + 0.5f * c);
+      for (int64_t d : {6, 1, 1, 1}) t.add_dims(d);
+    }
+    if (t.name() == "gemm1_wq.scale") t.set_float_data(0, 3.5f);
+  }
+  ASSERT_EQ(scaled, 2);
+  const Graph g = import_onnx(m, "net", {});
+  const Tensor x = testing::random_input("UINT8", {30, 2, 5, 5}, 8);
+  EXPECT_EQ(testing::naive_run(g, x)[0].values, testing::run_onnx(m, x)[0].values);
+}
+
 TEST(Fold, TransposedLatentWeightsOfTorchLinear) {
   // F.linear(x, torch.sign(w)) exports MatMul(x, Transpose(Sign(w))), w [N][K]
   NetBuilder b("BIPOLAR", {1, 12}, 22);
