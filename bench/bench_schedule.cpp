@@ -260,15 +260,34 @@ Net example(const std::string& name) {
 
 // bench_schedule [ARCH] [BATCH] [DIR]; ARCH relative to the repository root.
 int main(int argc, char** argv) {
+  const std::string first = argc > 1 ? argv[1] : "";
+  if (first == "-h" || first == "--help" || argc > 4) {
+    std::fprintf(argc > 4 ? stderr : stdout,
+                 "usage: bench_schedule [ARCH (relative to the source tree; configs/tile8x8.yaml)] "
+                 "[BATCH (16)] [DIR (write each network's programs and input there)]\n");
+    return argc > 4 ? 2 : 0;
+  }
   const std::string arch = argc > 1 ? argv[1] : "configs/tile8x8.yaml";
-  const int batch = argc > 2 ? std::atoi(argv[2]) : 16;
+  const std::string batch_text = argc > 2 ? argv[2] : "16";
   const std::string dump_dir = argc > 3 ? argv[3] : "";
-  const arch::ChipParams chip = arch::load_chip(std::string(IMCSIM_SOURCE_DIR) + "/" + arch, {});
-  bench_net(cnn(), chip, arch, batch, dump_dir);
-  bench_net(cnn5(), chip, arch, batch, dump_dir);
-  bench_net(mlp(), chip, arch, batch, dump_dir);
-  bench_net(example("bnn_cnn"), chip, arch, batch, dump_dir);
-  bench_net(example("fmnist_bnn"), chip, arch, batch, dump_dir);
-  bench_compile_time(chip);
+  char* end = nullptr;
+  const long batch = std::strtol(batch_text.c_str(), &end, 10);
+  if (*end != '\0' || batch < 1 || batch > 100000) {
+    std::fprintf(stderr, "bench_schedule: BATCH must be an integer in 1..100000, not '%s'\n",
+                 batch_text.c_str());
+    return 2;
+  }
+  try {
+    const arch::ChipParams chip = arch::load_chip(std::string(IMCSIM_SOURCE_DIR) + "/" + arch, {});
+    bench_net(cnn(), chip, arch, static_cast<int>(batch), dump_dir);
+    bench_net(cnn5(), chip, arch, static_cast<int>(batch), dump_dir);
+    bench_net(mlp(), chip, arch, static_cast<int>(batch), dump_dir);
+    bench_net(example("bnn_cnn"), chip, arch, static_cast<int>(batch), dump_dir);
+    bench_net(example("fmnist_bnn"), chip, arch, static_cast<int>(batch), dump_dir);
+    bench_compile_time(chip);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_schedule: %s\n", e.what());
+    return 2;
+  }
   return 0;
 }
