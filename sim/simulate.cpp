@@ -138,11 +138,11 @@ SimResult simulate(const SimOptions& o) {
     t.shape.insert(t.shape.end(), d.shape.begin(), d.shape.end());
     const int64_t per = d.elements();
     t.values.resize(static_cast<size_t>(per * batch));
-    std::vector<uint8_t> bytes(static_cast<size_t>(isa::packed_bytes(d.type, per)));
+    std::vector<uint8_t> bytes(static_cast<size_t>(d.bytes()));
     for (int64_t n = 0; n < batch; ++n) {
       platform.read_global(static_cast<uint64_t>(d.gb_addr + n * d.stride), bytes.data(),
                            bytes.size());
-      isa::unpack(d.type, bytes.data(), per, t.values.data() + n * per);
+      unpack_inference(bytes, d, t.values.data() + n * per);
     }
     r.outputs.emplace(d.name, std::move(t));
   }

@@ -46,9 +46,35 @@ BatchTensor read_input(const std::string& path, const isa::TensorDecl& decl) {
 
 std::vector<uint8_t> pack_inference(const BatchTensor& t, const isa::TensorDecl& decl, int64_t n) {
   const int64_t per = decl.elements();
-  std::vector<uint8_t> bytes(static_cast<size_t>(isa::packed_bytes(decl.type, per)), 0);
-  isa::pack(decl.type, t.values.data() + n * per, per, bytes.data());
+  std::vector<uint8_t> bytes(static_cast<size_t>(decl.bytes()), 0);
+  const int32_t* x = t.values.data() + n * per;
+  if (decl.layout == isa::Layout::kPacked) {
+    isa::pack(decl.type, x, per, bytes.data());
+    return bytes;
+  }
+  const int64_t c = decl.shape[0], pixels = decl.shape[1] * decl.shape[2];
+  const int64_t pixel_bytes = isa::packed_bytes(decl.type, c);
+  std::vector<int32_t> pixel(static_cast<size_t>(c));
+  for (int64_t p = 0; p < pixels; ++p) {  // CHW -> one pixel's channels
+    for (int64_t k = 0; k < c; ++k) pixel[k] = x[k * pixels + p];
+    isa::pack(decl.type, pixel.data(), c, bytes.data() + p * pixel_bytes);
+  }
   return bytes;
+}
+
+void unpack_inference(const std::vector<uint8_t>& bytes, const isa::TensorDecl& decl,
+                      int32_t* values) {
+  if (decl.layout == isa::Layout::kPacked) {
+    isa::unpack(decl.type, bytes.data(), decl.elements(), values);
+    return;
+  }
+  const int64_t c = decl.shape[0], pixels = decl.shape[1] * decl.shape[2];
+  const int64_t pixel_bytes = isa::packed_bytes(decl.type, c);
+  std::vector<int32_t> pixel(static_cast<size_t>(c));
+  for (int64_t p = 0; p < pixels; ++p) {  // one pixel's channels -> CHW
+    isa::unpack(decl.type, bytes.data() + p * pixel_bytes, c, pixel.data());
+    for (int64_t k = 0; k < c; ++k) values[k * pixels + p] = pixel[k];
+  }
 }
 
 std::map<std::string, std::string> bind_tensor_files(const std::vector<isa::TensorDecl>& decls,

@@ -22,6 +22,10 @@ BatchTensor read_input(const std::string& path, const isa::TensorDecl& decl);
 
 // Packs inference n of `t` the way the chip stores decl.type.
 std::vector<uint8_t> pack_inference(const BatchTensor& t, const isa::TensorDecl& decl, int64_t n);
+// One inference's decl.bytes() from the global buffer -> decl.elements() values in C order
+// (the inverse of pack_inference: a kPixels tensor goes back from pixels to CHW).
+void unpack_inference(const std::vector<uint8_t>& bytes, const isa::TensorDecl& decl,
+                      int32_t* values);
 
 // Assigns the --input arguments ("path" or "name=path") to the program's inputs.
 // Throws arch::InputError when one is missing, unknown or given twice.

@@ -144,6 +144,16 @@ std::string tensor_name(const std::string& onnx_name, const isa::Program& prog) 
   return name;
 }
 
+// A map whose NCHW form is not the tiles' layout (plan.h gb_layout_matches) sits in the global
+// buffer as the tiles hold it; imcsim converts it from and to the NCHW .npy.
+void set_pixel_layout(isa::TensorDecl& t, const Value& v) {
+  if (t.shape == std::vector<int64_t>{v.elements()}) t.shape = {v.c, v.h, v.w};  // no ONNX shape
+  if (t.shape != std::vector<int64_t>{v.c, v.h, v.w})
+    throw BackendError("network tensor '" + v.name + "' " + map_text(v) +
+                       ": a multi-channel map needs the ONNX shape [N, C, H, W]");
+  t.layout = isa::Layout::kPixels;
+}
+
 void allocate_tensors(Plan& p) {
   const Graph& g = *p.g;
   const int64_t gb = p.chip->global_buffer.capacity_bits / 8;
@@ -157,6 +167,7 @@ void allocate_tensors(Plan& p) {
   if (shape_elements(x.shape) != in.elements())
     throw BackendError("network input '" + in.name + "': ONNX shape does not match " +
                        map_text(in));
+  if (!gb_layout_matches(in) && !planar(p, g.input)) set_pixel_layout(x, in);
   p.program.inputs.push_back(x);
   int64_t addr = gb / 2, total = 0;
   for (size_t k = 0; k < g.outputs.size(); ++k) {
@@ -172,6 +183,7 @@ void allocate_tensors(Plan& p) {
     if (shape_elements(y.shape) != v.elements())
       throw BackendError("network output '" + v.name + "': ONNX shape does not match " +
                          map_text(v));
+    if (!gb_layout_matches(v)) set_pixel_layout(y, v);
     total += (map_bytes(v) + 3) / 4 * 4;  // keep int32 outputs aligned
     p.program.outputs.push_back(y);
     p.layers[producer_of(g, g.outputs[k])].output_index = static_cast<int>(k);

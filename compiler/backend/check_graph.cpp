@@ -68,22 +68,9 @@ void check_pool(const Graph& g, const PoolLayer& p) {
                      " pixels; one POOL takes at most 32 (split the pool into smaller ones)");
 }
 
-// The global buffer holds ONNX tensors in NCHW order; tiles keep maps channel-last with each
-// pixel padded to whole bytes. The two agree when the map is a vector (h = w = 1) or has a
-// single channel of byte-sized elements.
-bool gb_layout_matches(const Value& v) {
-  if (v.h * v.w == 1) return true;
-  return v.c == 1 && isa::bits_per_element(v.type) >= 8;
-}
-
-// A multi-channel image input stays NCHW in its tiles (plan.h: planar): byte-sized elements,
-// read only by MatLayers as their input (one MVM per input channel gathers its plane).
+// A multi-channel u8/i8 image input stays NCHW in its tiles (plan.h: planar), read only by
+// MatLayers as their input (one MVM per input channel gathers its plane).
 void check_planar_input(const Graph& g) {
-  const Value& in = g.values[g.input];
-  if (isa::bits_per_element(in.type) < 8)
-    throw BackendError("network input '" + in.name + "' " + map_text(in) +
-                       ": multi-channel image inputs must be u8 or i8 (NCHW in the global "
-                       "buffer); b1/t2 inputs must be vectors");
   for (const Layer& l : g.layers) {
     const bool as_input = l.input() == g.input;
     if (as_input && l.kind != Layer::Kind::kMat)
@@ -105,16 +92,10 @@ void check_graph(Plan& p) {
     else
       check_pool(g, l.pool);
   }
-  const Value& in = g.values[g.input];
-  if (!gb_layout_matches(in)) check_planar_input(g);
+  if (planar(p, g.input)) check_planar_input(g);
   for (int o : g.outputs) {
     const Value& v = g.values[o];
     if (o == g.input) throw BackendError("network output '" + v.name + "' is the input itself");
-    if (!gb_layout_matches(v))
-      throw BackendError("network output '" + v.name + "' " + map_text(v) +
-                         ": feature-map outputs need CHW order in the global buffer, which "
-                         "the backend does not produce yet; outputs must be vectors or "
-                         "single-channel maps");
   }
 }
 

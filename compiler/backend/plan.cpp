@@ -21,9 +21,14 @@ std::string map_text(const Value& v) {
   return s.str();
 }
 
+bool gb_layout_matches(const Value& v) {
+  if (v.h * v.w == 1) return true;
+  return v.c == 1 && isa::bits_per_element(v.type) >= 8;
+}
+
 bool planar(const Plan& p, int value) {
   const Value& v = p.value(value);
-  return value == p.g->input && v.h * v.w > 1 && v.c > 1;
+  return value == p.g->input && !gb_layout_matches(v) && isa::bits_per_element(v.type) >= 8;
 }
 
 int64_t plane_bytes(const Value& v) {

@@ -187,8 +187,14 @@ const Part& owner_of(const Plan& p, size_t layer, const Part& part);
 int64_t pixel_bytes(const Value& v);
 int64_t map_bytes(const Value& v);
 std::string map_text(const Value& v);  // "32x32x64 b1"
-// A multi-channel image input (h*w > 1, c > 1): its tile keeps it as the global buffer does,
-// NCHW planes (plane c at c * plane_bytes), and its MatLayers gather one channel per MVM.
+// ONNX tensors are NCHW (C order); tiles keep maps channel-last with each pixel padded to
+// whole bytes. The two agree when the map is a vector (h = w = 1) or has a single channel of
+// byte-sized elements. Network inputs and outputs where they do not are declared
+// `layout=pixels` in the global buffer (the tiles' layout; imcsim converts from and to NCHW,
+// docs/isa.md) — except u8/i8 image inputs, which stay planar.
+bool gb_layout_matches(const Value& v);
+// A multi-channel u8/i8 image input (h*w > 1, c > 1): its tile keeps it as the global buffer
+// does, NCHW planes (plane c at c * plane_bytes), and its MatLayers gather one channel per MVM.
 bool planar(const Plan& p, int value);
 int64_t plane_bytes(const Value& v);  // h * w elements of one channel
 

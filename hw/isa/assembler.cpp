@@ -241,12 +241,14 @@ class Assembler {
     }
     t.name = std::string(name);
     bool has_gb = false, has_shape = false, has_type = false, has_stride = false;
+    bool has_layout = false;
     std::string_view key, v;
     while (next_operand(&key, &v, d)) {
       bool* seen = key == "gb"       ? &has_gb
                    : key == "shape"  ? &has_shape
                    : key == "type"   ? &has_type
                    : key == "stride" ? &has_stride
+                   : key == "layout" ? &has_layout
                                      : nullptr;
       if (!seen) fail(col_of(key), "unknown key " + in_quotes(key) + " for " + std::string(d));
       if (*seen) fail(col_of(key), "duplicate key " + in_quotes(key));
@@ -255,11 +257,18 @@ class Assembler {
       if (key == "shape") t.shape = shape(v);
       if (key == "type") t.type = dtype(v);
       if (key == "stride") t.stride = integer(v, key, 0, kI64Max);
+      if (key == "layout") {
+        if (v != "packed" && v != "pixels")
+          fail(col_of(v), "layout must be packed or pixels, not " + in_quotes(v));
+        t.layout = v == "pixels" ? Layout::kPixels : Layout::kPacked;
+      }
     }
+    if (t.layout == Layout::kPixels && t.shape.size() != 3)
+      fail(col_of(d), "layout=pixels needs a 3-D shape CxHxW");
     if (!has_gb) fail(col_of(d), std::string(d) + " needs gb=");
     if (!has_shape) fail(col_of(d), std::string(d) + " needs shape=");
     if (!has_type) fail(col_of(d), std::string(d) + " needs type=");
-    if (!has_stride) t.stride = packed_bytes(t.type, t.elements());
+    if (!has_stride) t.stride = t.bytes();
     (input ? prog_.inputs : prog_.outputs).push_back(std::move(t));
   }
 

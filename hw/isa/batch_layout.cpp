@@ -17,7 +17,7 @@ std::vector<const TensorDecl*> tensors_of(const Program& p) {
 }  // namespace
 
 int64_t batch_end(const TensorDecl& d, int64_t n) {
-  return d.gb_addr + (n - 1) * d.stride + packed_bytes(d.type, d.elements());
+  return d.gb_addr + (n - 1) * d.stride + d.bytes();
 }
 
 std::optional<TensorOverlap> first_overlap(const Program& p, int64_t n) {
@@ -28,7 +28,7 @@ std::optional<TensorOverlap> first_overlap(const Program& p, int64_t n) {
       TensorOverlap o;
       o.low = t[i]->gb_addr <= t[j]->gb_addr ? t[i] : t[j];
       o.high = o.low == t[i] ? t[j] : t[i];
-      const int64_t size = packed_bytes(o.low->type, o.low->elements());
+      const int64_t size = o.low->bytes();
       o.fit =
           o.low->stride > 0
               ? std::max<int64_t>(0, (o.high->gb_addr - o.low->gb_addr - size) / o.low->stride + 1)

@@ -18,7 +18,7 @@ namespace imc::isa {
 namespace {
 
 constexpr char kMagic[4] = {'I', 'M', 'C', 'B'};
-constexpr uint16_t kVersion = 2;  // 2: LOAD's notlast
+constexpr uint16_t kVersion = 2;  // 2: LOAD's notlast, a tensor's layout
 constexpr uint64_t kI64Max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
 constexpr uint8_t kRotationBit = 0x04;  // address head: an (iD%K) term follows the strides
 constexpr uint64_t kIntMax = static_cast<uint64_t>(std::numeric_limits<int>::max());
@@ -57,6 +57,7 @@ void put_tensor(Writer& w, const TensorDecl& t) {
   w.uvar(t.shape.size());
   for (int64_t d : t.shape) w.uvar(static_cast<uint64_t>(d));
   w.uvar(static_cast<uint64_t>(t.stride));
+  w.u8(static_cast<uint8_t>(t.layout));
 }
 
 void put_command(Writer& w, const Command& c) {
@@ -226,6 +227,12 @@ TensorDecl read_tensor(Reader& r) {
     t.shape.push_back(d);
   }
   t.stride = static_cast<int64_t>(r.bounded("stride", 0, kI64Max));
+  const size_t lat = r.pos();
+  const uint8_t layout = r.u8("layout");
+  if (layout > 1) r.fail_at(lat, "layout " + std::to_string(layout) + " does not exist");
+  t.layout = static_cast<Layout>(layout);
+  if (t.layout == Layout::kPixels && t.shape.size() != 3)
+    r.fail_at(lat, "tensor '" + t.name + "': layout=pixels needs a 3-D shape");
   return t;
 }
 

@@ -146,7 +146,7 @@ class Checker {
     std::vector<Range> ranges;
     for (const auto* list : {&p_.inputs, &p_.outputs}) {
       for (const TensorDecl& t : *list) {
-        const int64_t bytes = packed_bytes(t.type, t.elements());
+        const int64_t bytes = t.bytes();
         int64_t end = 0;
         if (__builtin_add_overflow(t.gb_addr, bytes, &end) || end > cap) {
           fail(t.line, "tensor '" + t.name + "' at gb[" + str(t.gb_addr) + " .. +" + str(bytes) +

@@ -36,7 +36,8 @@ void put_tensor(std::string& out, const char* directive, const TensorDecl& t) {
   }
   out += " type=";
   out += to_string(t.type);
-  if (t.stride != packed_bytes(t.type, t.elements())) {
+  if (t.layout == Layout::kPixels) out += " layout=pixels";
+  if (t.stride != t.bytes()) {
     out += " stride=";
     put_int(out, t.stride);
   }

@@ -67,4 +67,10 @@ int64_t TensorDecl::elements() const {
   return n;
 }
 
+int64_t TensorDecl::bytes() const {
+  if (layout == Layout::kPixels && shape.size() == 3)
+    return shape[1] * shape[2] * packed_bytes(type, shape[0]);
+  return packed_bytes(type, elements());
+}
+
 }  // namespace imc::isa

@@ -117,19 +117,27 @@ struct DataBlock {
   }
 };
 
+// How one inference of a tensor lies in the global buffer. kPacked: its elements in shape
+// order (C order), packed. kPixels: a 3-D shape [C][H][W] stored as the tiles hold maps, H x W
+// pixels in row-major order, each pixel's C elements packed and padded to whole bytes
+// (a multi-channel map of sub-byte elements, which C order would pack across pixels).
+enum class Layout : uint8_t { kPacked = 0, kPixels = 1 };
+
 // A network input or output living in the global buffer. Inference n of a batch uses the
-// bytes at gb_addr + n * stride; `shape` is one inference's shape.
+// bytes at gb_addr + n * stride; `shape` is one inference's shape (the ONNX one, C order).
 struct TensorDecl {
   std::string name;
   int64_t gb_addr = 0;
   std::vector<int64_t> shape;
   DType type = DType::kU8;
-  int64_t stride = 0;  // bytes between inferences; the packed size when not given
+  int64_t stride = 0;  // bytes between inferences; bytes() when not given
   int line = 0;
+  Layout layout = Layout::kPacked;
   int64_t elements() const;
+  int64_t bytes() const;  // one inference's bytes in the global buffer
   bool operator==(const TensorDecl& o) const {
     return name == o.name && gb_addr == o.gb_addr && shape == o.shape && type == o.type &&
-           stride == o.stride;
+           stride == o.stride && layout == o.layout;
   }
 };
 

@@ -52,6 +52,10 @@ std::optional<Problem> tensor_problem(const TensorDecl& t) {
   }
   if (t.gb_addr < 0) return bad("negative gb address");
   if (t.stride < 0) return bad("negative stride");
+  if (t.layout != Layout::kPacked && t.layout != Layout::kPixels)
+    return bad("layout does not exist");
+  if (t.layout == Layout::kPixels && t.shape.size() != 3)
+    return bad("layout=pixels needs a 3-D shape");
   return std::nullopt;
 }
 

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hw/isa/dtype.h"
 #include "hw/isa/npy.h"
 #include "run_tool.h"
 
@@ -323,6 +324,40 @@ TEST(ImcsimCycles, NotLastLoadIsSkippedInTheLastIteration) {
   EXPECT_EQ(t.at({0, 6}), (std::array<int64_t, 3>{9, 9, 9}));
   EXPECT_EQ(t.at({0, 4}), (std::array<int64_t, 3>{0, 0, 10}));
   EXPECT_EQ(t.at({0, 11}), (std::array<int64_t, 3>{13, 56, 56}));  // HALT: all done at 56
+}
+
+// A b1 map of 3 channels in layout=pixels: imcsim packs x.npy's CHW values pixel by pixel
+// (each pixel's 3 bits in a byte of its own) and unpacks the output the same way; the raw
+// bytes, stored to a packed u8 output, show the layout.
+TEST(ImcsimTensors, PixelLayoutPacksEachPixelsChannels) {
+  Scratch s;
+  const std::vector<int32_t> x = {1, -1, 1, 1, /*c1*/ -1, -1, 1, 1, /*c2*/ 1, 1, -1, 1};
+  isa::write_npy_i32(s.path("x.npy"), {1, 3, 2, 2}, x);
+  const std::string prog = s.file("p.cmd",
+                                  ".input x gb=0 shape=3x2x2 type=b1 layout=pixels\n"
+                                  ".output y gb=0x100 shape=3x2x2 type=b1 layout=pixels\n"
+                                  ".output raw gb=0x200 shape=4 type=u8\n"
+                                  ".tile 0\n"
+                                  "  LOAD dst=ibuf[0] src=gb[0] bytes=4\n"
+                                  "  STORE dst=gb[0x100] src=ibuf[0] bytes=4\n"
+                                  "  STORE dst=gb[0x200] src=ibuf[0] bytes=4\n"
+                                  "  HALT\n");
+  const ToolRun r =
+      run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml -q --prog " + prog + " --input " +
+                                  s.path("x.npy") + " --output y=" + s.path("y.npy") +
+                                  " --output raw=" + s.path("raw.npy"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const isa::NpyTensor y = isa::read_npy_integers(s.path("y.npy"));
+  EXPECT_EQ(y.shape, (std::vector<int64_t>{1, 3, 2, 2}));
+  EXPECT_EQ(y.values, std::vector<int64_t>(x.begin(), x.end()));
+  std::vector<int64_t> want;
+  for (int p = 0; p < 4; ++p) {
+    const int32_t pixel[3] = {x[p], x[4 + p], x[8 + p]};
+    uint8_t byte = 0;
+    isa::pack(isa::DType::kB1, pixel, 3, &byte);
+    want.push_back(byte);
+  }
+  EXPECT_EQ(isa::read_npy_integers(s.path("raw.npy")).values, want);
 }
 
 TEST(ImcsimCycles, AccAddOfI32ReadsThirtyTwoBitsPerElement) {

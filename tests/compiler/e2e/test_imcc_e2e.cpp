@@ -197,6 +197,54 @@ std::vector<Net> networks() {
          b.reshape_dynamic();
          b.gemm(10);
        }},
+      // Multi-channel bipolar/ternary images sit in the global buffer as layout=pixels (each
+      // pixel's channels in whole bytes, the tiles' layout); imcsim converts x.npy's NCHW.
+      {"bipolar_multichannel_image",
+       "BIPOLAR",
+       {1, 3, 8, 8},
+       [](NetBuilder& b) {
+         b.conv(8, 3, 1, 1);
+         b.bn_sign();
+         b.maxpool(2, 2);
+         b.flatten();
+         b.gemm(10);
+       }},
+      {"ternary_multichannel_image_strided",
+       "TERNARY",
+       {1, 5, 9, 9},
+       [](NetBuilder& b) {
+         b.conv(12, 3, 2, 1, WeightKind::kTernary);
+         b.bn_sign();
+         b.flatten();
+         b.gemm(10);
+       }},
+      // Feature-map outputs (segmentation-like heads), layout=pixels too: binary, ternary and
+      // raw int32 maps of several channels.
+      {"binary_feature_map_output",
+       "UINT8",
+       {1, 1, 10, 10},
+       [](NetBuilder& b) {
+         b.conv(12, 3, 1, 1);
+         b.bn_sign();
+         b.conv(9, 3, 1, 1);
+         b.bn_sign();
+       }},
+      {"ternary_feature_map_output",
+       "UINT8",
+       {1, 2, 8, 8},
+       [](NetBuilder& b) {
+         b.conv(6, 3, 1, 1);
+         b.multithreshold_ternary();
+       }},
+      {"raw_int32_feature_map_output",
+       "BIPOLAR",
+       {1, 4, 7, 7},
+       [](NetBuilder& b) {
+         b.conv(8, 3, 1, 1);
+         b.bn_sign();
+         b.maxpool(2, 2, 1);
+         b.conv(5, 3, 1, 1);
+       }},
       {"ternary_input",
        "TERNARY",
        {1, 200},

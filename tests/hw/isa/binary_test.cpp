@@ -41,8 +41,8 @@ TEST(BinaryImage, LayoutOfASmallProgram) {
       "p.cmd");
   const std::vector<uint8_t> want =
       kHeader + tag("DATA") + bytes({1, 1, 'w', 1, 1, 3, 0b001101}) +  // t2 codes 01 11 00
-      tag("INPT") + bytes({1, 1, 'x', 2, 16, 2, 2, 3, 8}) + tag("OUTP") + bytes({0}) + tag("TILE") +
-      bytes({1, 2, 4}) +                                 // tile 2, 4 commands
+      tag("INPT") + bytes({1, 1, 'x', 2, 16, 2, 2, 3, 8, 0}) + tag("OUTP") + bytes({0}) +
+      tag("TILE") + bytes({1, 2, 4}) +                   // tile 2, 4 commands
       bytes({12, 1}) +                                   // LOOP count=batch (zigzag -1 = 1)
       bytes({2, 0x11, 0, 32, 0x00, 1, 0xC4, 0x01, 0}) +  // LOAD ibuf+stride i0, gb, bytes=98,
                                                          // notlast=0

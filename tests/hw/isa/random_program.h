@@ -97,7 +97,8 @@ class RandomProgram {
     const int dims = static_cast<int>(range(1, 3));
     for (int i = 0; i < dims; ++i) t.shape.push_back(range(1, 40));
     t.gb_addr = value(0, kI64Max);
-    t.stride = coin(0.5) ? packed_bytes(t.type, t.elements()) : value(0, kI64Max);
+    if (t.shape.size() == 3 && coin(0.5)) t.layout = Layout::kPixels;
+    t.stride = coin(0.5) ? t.bytes() : value(0, kI64Max);
     return t;
   }
 
