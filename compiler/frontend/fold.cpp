@@ -225,8 +225,12 @@ int Folder::output(const std::string& name, std::vector<int64_t>* onnx_shape) {
   if (it == syms_.end())
     throw CompileError(v_.model + ": output '" + name + "' is not computed by a supported op");
   if (!it->second.is_sums) {
-    *onnx_shape = it->second.act.onnx_shape;
-    return it->second.act.value;
+    const Act& a = it->second.act;
+    if (a.scale != 1)
+      throw CompileError(v_.model + ": output '" + name + "' is a scaled binary activation (+-" +
+                         std::to_string(a.scale) + ", not integers)");
+    *onnx_shape = a.onnx_shape;
+    return a.value;
   }
   // The last layer without a binarizer: its integer sums are the output.
   const Sums& s = it->second.sums;
@@ -236,8 +240,8 @@ int Folder::output(const std::string& name, std::vector<int64_t>* onnx_shape) {
   for (const Affine& f : s.f) {
     if (f.num != f.den || f.beta != 0)
       fail(last,
-           "a raw integer output cannot follow a BatchNormalization or scaled weights (add a "
-           "binarizer)");
+           "a raw integer output cannot follow a BatchNormalization or scaled weights or "
+           "activations (add a binarizer)");
     if (f.offset != 0)
       fail(last, "a bias on a raw integer output is not supported yet (the IR has no bias)");
   }

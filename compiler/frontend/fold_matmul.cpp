@@ -66,6 +66,7 @@ void Folder::conv(const OpNode& n) {
   ml.pad_bottom = static_cast<int>(pads[2]);
   ml.pad_right = static_cast<int>(pads[3]);
   ml.weights = conv_weights(weights_of(*this, n, wt, m, in.c * kh * kw, s), m, in.c, kh, kw);
+  for (Affine& f : s.f) f.num *= x.scale;  // a scaled binary input scales every sum
   s.h = (in.h + pads[0] + pads[2] - kh) / st[0] + 1;
   s.w = (in.w + pads[1] + pads[3] - kw) / st[1] + 1;
   if (s.h <= 0 || s.w <= 0) fail(n, "the kernel is larger than the padded input");
@@ -94,6 +95,7 @@ void Folder::dense(const OpNode& n, bool gemm) {
                 std::to_string(in.elements()) + " input features");
   Sums s;
   std::vector<int8_t> kn = weights_of(*this, n, b, out, trans_b ? k : 1, s);
+  for (Affine& f : s.f) f.num *= x.scale;
   if (trans_b) kn = transpose(kn, out, k);
   s.mat.input = x.value;
   s.mat.kh = static_cast<int>(in.h);  // a flattened map: one window over the whole map

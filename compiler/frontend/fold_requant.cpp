@@ -143,6 +143,9 @@ void Folder::add(const OpNode& n) {
     return;
   }
   const Act& r = need_act(n, 1 - si);  // a residual
+  if (r.scale != 1)
+    fail(n, "the residual '" + other + "' is a scaled binary activation (scale " +
+                std::to_string(r.scale) + "); residuals must be +-1 or -1/0/+1");
   const Value& rv = g_.values[r.value];
   if (s.residual >= 0) fail(n, "only one residual Add per layer is supported");
   if (s.has_pool) fail(n, "a residual Add after a MaxPool on the sums is not supported");
@@ -158,11 +161,13 @@ void Folder::add(const OpNode& n) {
 
 void Folder::binarize(const OpNode& n) {
   Sums s = need_sums(n, 0);
+  double scale = 1;  // Brevitas's scaled binary activations: the next matmul's sums scale
   if (n.op_type == "BipolarQuant") {
-    for (double v : need_const(n, 1, "the scale").data)
-      if (v != 1)
-        fail(n, "on activations the scale must be 1 (found " + std::to_string(v) +
-                    "; scaled binary activations are not supported yet)");
+    const ConstTensor& k = need_const(n, 1, "the scale");
+    if (k.numel() != 1) fail(n, "on activations the scale must be one value (per tensor)");
+    scale = k.data[0];
+    if (!(scale > 0) || !std::isfinite(scale))
+      fail(n, "the scale must be positive (found " + std::to_string(scale) + ")");
   }
   std::vector<Threshold> th;
   if (s.residual < 0) {
@@ -171,7 +176,9 @@ void Folder::binarize(const OpNode& n) {
     th = fold_residual(*this, n, s, g_.values[s.residual].type, g_.values[s.mat.input].type,
                        std::vector<std::vector<double>>(s.c, {0.0}));
   }
-  set_act(n.outputs[0], emit(n, std::move(s), isa::DType::kB1, th, n.outputs[0]));
+  Act a = emit(n, std::move(s), isa::DType::kB1, th, n.outputs[0]);
+  a.scale = scale;
+  set_act(n.outputs[0], a);
 }
 
 void Folder::multi_threshold(const OpNode& n) {

@@ -58,7 +58,7 @@ void Folder::max_pool(const OpNode& n) {
   p.input = x.value;
   p.output = add_value(n.outputs[0], in.type, h, w, in.c);
   g_.layers.push_back(Layer{Layer::Kind::kPool, {}, p});
-  set_act(n.outputs[0], Act{p.output, false, {batch_, in.c, h, w}});
+  set_act(n.outputs[0], Act{p.output, false, {batch_, in.c, h, w}, x.scale});
 }
 
 void Folder::flatten(const OpNode& n) {
@@ -83,10 +83,11 @@ void Folder::flatten(const OpNode& n) {
     // order in the global buffer (tiles could not hold it as a map of bit-packed NCHW planes).
     v.h = v.w = 1;
     v.c = features;
-    set_act(n.outputs[0], Act{x.value, false, {batch_, features}});
+    set_act(n.outputs[0], Act{x.value, false, {batch_, features}, x.scale});
     return;
   }
-  set_act(n.outputs[0], Act{x.value, x.onnx_shape.size() == 4 || x.flat, {batch_, features}});
+  set_act(n.outputs[0],
+          Act{x.value, x.onnx_shape.size() == 4 || x.flat, {batch_, features}, x.scale});
 }
 
 }  // namespace imc::compiler::frontend

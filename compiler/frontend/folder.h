@@ -17,6 +17,7 @@ struct Act {
   int value = -1;
   bool flat = false;  // ONNX sees the [h][w][c] map flattened to [N, c*h*w] (NCHW order)
   std::vector<int64_t> onnx_shape;
+  double scale = 1;  // a scaled BipolarQuant's output: ONNX sees scale * (the IR's +-1)
 };
 
 struct Sums {

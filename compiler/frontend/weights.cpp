@@ -12,6 +12,8 @@ ScaledWeights scaled_ternary_values(const ConstTensor& w, int64_t channels, int6
   for (size_t i = 0; i < w.data.size(); ++i) {
     const double v = w.data[i];
     double& m = out.scale[channel(i)];
+    if (!std::isfinite(v))
+      throw std::runtime_error("weight " + std::to_string(i) + " is " + std::to_string(v));
     if (v == 0) continue;
     if (m == 0) m = std::fabs(v);
     if (std::fabs(v) != m)

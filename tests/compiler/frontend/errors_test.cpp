@@ -123,8 +123,8 @@ TEST(FrontendErrors, MultiThresholdOtherScales) {
   EXPECT_ERROR(b.build(), "node 'mt0' (MultiThreshold): 1 thresholds with out_scale 3");
 }
 
-// On weights a positive scale is a magnitude (Fold.ScaledBipolarQuantWeights), which a raw
-// integer output cannot carry; on activations only 1.
+// A positive scale is a magnitude on weights (Fold.ScaledBipolarQuantWeights) and on
+// activations (Fold.ScaledBipolarQuantActivations), which a raw integer output cannot carry.
 TEST(FrontendErrors, BipolarQuantScales) {
   const auto with_scale = [](const std::string& node, float scale, bool raw) {
     NetBuilder b("BIPOLAR", {1, 4}, 8);
@@ -141,11 +141,14 @@ TEST(FrontendErrors, BipolarQuantScales) {
   };
   EXPECT_ERROR(with_scale("matmul0_wq", 0.5f, true),
                "node 'matmul0' (output): a raw integer output cannot follow a "
-               "BatchNormalization or scaled weights");
+               "BatchNormalization or scaled weights or activations");
   EXPECT_ERROR(with_scale("matmul0_wq", 0.f, false),
                "node 'matmul0_wq' (BipolarQuant): the scale must be positive (found 0.000000)");
   EXPECT_ERROR(with_scale("bq0", 0.5f, false),
-               "node 'bq0' (BipolarQuant): on activations the scale must be 1 (found 0.500000");
+               "(output): a raw integer output cannot follow a BatchNormalization or scaled "
+               "weights or activations");
+  EXPECT_ERROR(with_scale("bq0", -2.f, false),
+               "node 'bq0' (BipolarQuant): the scale must be positive (found -2.000000)");
 }
 
 TEST(FrontendErrors, RawOutputAfterBatchNormOrWithFractionalBias) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <stdexcept>
+#include <tuple>
 
 #include "compiler/frontend/import.h"
 #include "tests/compiler/common/naive_graph.h"
@@ -184,6 +185,46 @@ TEST(Fold, ScaledBipolarQuantWeights) {
   const Graph g = import_onnx(m, "net", {});
   const Tensor x = testing::random_input("UINT8", {30, 2, 5, 5}, 8);
   EXPECT_EQ(testing::naive_run(g, x)[0].values, testing::run_onnx(m, x)[0].values);
+}
+
+// Brevitas's scaled binary activations: BipolarQuant's scale s makes the next layer's inputs
+// +-s, so its sums are s times the crossbar's; through a MaxPool and a Flatten too.
+TEST(Fold, ScaledBipolarQuantActivations) {
+  const auto scaled = [](NetBuilder& b, float scale) {
+    onnx::ModelProto m = b.build();
+    int found = 0;
+    for (onnx::TensorProto& t : *m.mutable_graph()->mutable_initializer())
+      if (t.name() == "bq0.scale") t.set_float_data(0, scale), ++found;
+    EXPECT_EQ(found, 1);
+    return m;
+  };
+  NetBuilder d("BIPOLAR", {1, 32}, 25);
+  d.gemm(24);
+  d.bn_bipolarquant();
+  d.gemm(16);
+  d.bn_sign();
+  d.gemm(10);
+  d.output();
+  NetBuilder c("UINT8", {1, 1, 6, 6}, 26);
+  c.set_gamma(GammaSign::kMixed);
+  c.conv(8, 3, 1, 1);
+  c.bn_bipolarquant();
+  c.maxpool(2, 2);
+  c.flatten();
+  c.gemm(12);
+  c.bn_sign();
+  c.gemm(10);
+  c.output();
+  for (const auto& [b, scale, type] :
+       {std::tuple<NetBuilder*, float, const char*>{&d, 0.37f, "BIPOLAR"},
+        std::tuple<NetBuilder*, float, const char*>{&c, 2.5f, "UINT8"}}) {
+    const onnx::ModelProto m = scaled(*b, scale);
+    const Graph g = import_onnx(m, "net", {});
+    std::vector<int64_t> shape = g.onnx_input_shape;
+    shape[0] = 30;
+    const Tensor x = testing::random_input(type, shape, 9);
+    EXPECT_EQ(testing::naive_run(g, x)[0].values, testing::run_onnx(m, x)[0].values) << type;
+  }
 }
 
 TEST(Fold, TransposedLatentWeightsOfTorchLinear) {
