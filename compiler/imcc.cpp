@@ -118,8 +118,8 @@ int main(int argc, char* argv[]) {
       "output,o", po::value(&a.output),
       "command stream to write (.cmd text, or binary with --binary)")(
       "input-type", po::value(&a.input_type),
-      "precision of the network input: UINT8, INT8, BIPOLAR, TERNARY (default: the model's "
-      "finn_datatype annotation)")(
+      "precision of the network input: UINT8, INT8, BIPOLAR, TERNARY (or u8, i8, b1, t2; "
+      "default: the model's finn_datatype annotation)")(
       "schedule", po::value(&a.schedule)->default_value("pipelined"),
       "pipelined (layers of consecutive inferences overlap) or sequential (the naive baseline)")(
       "placement", po::value(&a.placement)->default_value("noc"),
