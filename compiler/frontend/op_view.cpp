@@ -75,8 +75,8 @@ OpView make_op_view(const onnx::ModelProto& model, const std::string& name,
   std::string type = input_type.empty() ? annotated_type(g, v.input) : input_type;
   if (type.empty())
     fail(name, "input '" + v.input +
-                   "' has no finn_datatype annotation: give the input type (UINT8, INT8, "
-                   "BIPOLAR or TERNARY)");
+                   "' has no finn_datatype annotation: give the input type with "
+                   "--input-type (u8, i8, b1, t2 or UINT8, INT8, BIPOLAR, TERNARY)");
   v.input_type = parse_finn_type(name, type);
 
   for (const auto& o : g.output()) v.outputs.push_back(o.name());
