@@ -209,6 +209,7 @@ void Folder::node(const OpNode& n) {
     if (op == "MatMul") return dense(n, false);
     if (op == "BatchNormalization") return batch_norm(n);
     if (op == "Add") return add(n);
+    if (op == "Mul" || op == "Sub" || op == "Div") return arith(n);
     if (op == "Sign") return binarize(n);
     if (op == "MaxPool") return max_pool(n);
     if (op == "Flatten" || op == "Reshape") return flatten(n);
@@ -240,8 +241,8 @@ int Folder::output(const std::string& name, std::vector<int64_t>* onnx_shape) {
   for (const Affine& f : s.f) {
     if (f.num != f.den || f.beta != 0)
       fail(last,
-           "a raw integer output cannot follow a BatchNormalization or scaled weights or "
-           "activations (add a binarizer)");
+           "a raw integer output cannot follow a BatchNormalization, a Mul or Div, or scaled "
+           "weights or activations (add a binarizer)");
     if (f.offset != 0)
       fail(last, "a bias on a raw integer output is not supported yet (the IR has no bias)");
   }

@@ -129,6 +129,33 @@ void Folder::batch_norm(const OpNode& n) {
   set_sums(n, std::move(s));
 }
 
+// Mul, Div and Sub of the sums and a per-channel constant (a scaling factor written out, a
+// hand-written BatchNorm): one more step of the affine chain.
+void Folder::arith(const OpNode& n) {
+  if (n.inputs.size() != 2) fail(n, "expects two inputs");
+  const int si = is_sums(n.inputs[0]) ? 0 : is_sums(n.inputs[1]) ? 1 : -1;
+  if (si < 0) fail(n, "one input must be the integer sums of a Conv, Gemm or MatMul");
+  if (!constant(n.inputs[1 - si])) fail(n, "the other input must be a constant (an initializer)");
+  Sums s = need_sums(n, si);
+  check_chain(*this, n, s);
+  const auto k = channels(*this, n, 1 - si, "the constant", s);
+  for (int64_t c = 0; c < s.c; ++c) {
+    Affine& f = s.f[c];
+    if (n.op_type == "Mul") {
+      f.scale(k[c]);
+    } else if (n.op_type == "Sub") {  // y - k, or k - y
+      if (si == 1) f.scale(-1);
+      f.add(si == 0 ? -k[c] : k[c]);
+    } else {  // Div: y / k only
+      if (si == 1) fail(n, "a constant divided by the sums is not affine");
+      if (k[c] == 0 || !std::isfinite(k[c]))
+        fail(n, "channel " + std::to_string(c) + " is divided by " + std::to_string(k[c]));
+      f.divide(k[c]);
+    }
+  }
+  set_sums(n, std::move(s));
+}
+
 void Folder::add(const OpNode& n) {
   if (n.inputs.size() != 2) fail(n, "expects two inputs");
   const int si = is_sums(n.inputs[0]) ? 0 : is_sums(n.inputs[1]) ? 1 : -1;

@@ -63,6 +63,7 @@ class Folder {
   void dense(const OpNode& n, bool gemm);
   void batch_norm(const OpNode& n);
   void add(const OpNode& n);
+  void arith(const OpNode& n);
   void binarize(const OpNode& n);
   void multi_threshold(const OpNode& n);
   void max_pool(const OpNode& n);

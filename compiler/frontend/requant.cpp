@@ -43,6 +43,20 @@ void Affine::add(double c) {
   }
 }
 
+void Affine::scale(double k) {
+  num *= k;
+  beta *= k;
+}
+
+void Affine::divide(double k) {
+  if (k < 0) {
+    num = -num;
+    beta = -beta;
+  }
+  den *= std::fabs(k);
+  beta /= std::fabs(k);
+}
+
 void Affine::batch_norm(double gamma, double b, double mean, double sigma) {
   // gamma/sigma * (num/den * (a + offset) + beta - mean) + b
   if (num == den) {

@@ -24,6 +24,10 @@ struct Affine {
   void add(double c);
   // y -> gamma * (y - mean) / sigma + b
   void batch_norm(double gamma, double b, double mean, double sigma);
+  // y -> k * y (an ONNX Mul by a constant)
+  void scale(double k);
+  // y -> y / k, k != 0 (an ONNX Div by a constant: den grows, so tau stays the textbook formula)
+  void divide(double k);
 };
 
 // The integer form of `y(a) >= level` over integer a.

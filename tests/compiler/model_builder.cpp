@@ -225,6 +225,16 @@ std::string NetBuilder::add_bias() {
   return cur_ = node("Add", nm, {cur_, constant(nm, "B", channel_dims(), v)}).output(0);
 }
 
+std::string NetBuilder::arith(const std::string& op, const std::vector<float>& k,
+                              bool constant_first) {
+  const std::string nm = name(op == "Mul" ? "mul" : op == "Sub" ? "sub" : "div");
+  const std::string c = constant(nm, "K", channel_dims(), k);
+  return cur_ = node(op, nm,
+                     constant_first ? std::vector<std::string>{c, cur_}
+                                    : std::vector<std::string>{cur_, c})
+                    .output(0);
+}
+
 std::vector<float> NetBuilder::channel_taus(int64_t c) {
   const int64_t b =
       std::max<int64_t>(1, static_cast<int64_t>(std::sqrt(static_cast<double>(fan_in_)) * max_in_));

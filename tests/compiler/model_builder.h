@@ -59,6 +59,10 @@ class NetBuilder {
                    bool bias = false);
   std::string matmul(int64_t out, WeightKind kind = WeightKind::kBinary);
   std::string add_bias();  // Add of an integer per-channel constant
+  // `op` (Mul, Sub, Div) of the current tensor and a per-channel constant `k`, the constant
+  // first when `constant_first` (k - x).
+  std::string arith(const std::string& op, const std::vector<float>& k,
+                    bool constant_first = false);
 
   // Requantization pieces and the usual combinations.
   std::string bn();

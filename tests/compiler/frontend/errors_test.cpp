@@ -141,12 +141,12 @@ TEST(FrontendErrors, BipolarQuantScales) {
   };
   EXPECT_ERROR(with_scale("matmul0_wq", 0.5f, true),
                "node 'matmul0' (output): a raw integer output cannot follow a "
-               "BatchNormalization or scaled weights or activations");
+               "BatchNormalization, a Mul or Div, or scaled weights or activations");
   EXPECT_ERROR(with_scale("matmul0_wq", 0.f, false),
                "node 'matmul0_wq' (BipolarQuant): the scale must be positive (found 0.000000)");
   EXPECT_ERROR(with_scale("bq0", 0.5f, false),
-               "(output): a raw integer output cannot follow a BatchNormalization or scaled "
-               "weights or activations");
+               "(output): a raw integer output cannot follow a BatchNormalization, a Mul or "
+               "Div, or scaled weights or activations");
   EXPECT_ERROR(with_scale("bq0", -2.f, false),
                "node 'bq0' (BipolarQuant): the scale must be positive (found -2.000000)");
 }

@@ -227,6 +227,26 @@ TEST(Fold, ScaledBipolarQuantActivations) {
   }
 }
 
+// Mul, Sub and Div by per-channel constants between the matmul and the binarizer (XNOR-Net's
+// scaling factors written out, a BatchNorm written by hand): negative factors flip the
+// comparison like a negative gamma; a constant minus the sums too.
+TEST(Fold, MulSubDivByConstantsFoldIntoThresholds) {
+  NetBuilder b("UINT8", {1, 2, 6, 6}, 27);
+  b.conv(4, 3, 1, 1);
+  b.arith("Mul", {0.5f, -2.f, 3.f, -0.25f});
+  b.arith("Sub", {10.25f, -41.f, 100.f, 0.3f});  // ties at sums 20.5, 20.5, 33.3, -1.2: none
+  b.arith("Div", {3.f, -1.5f, 0.75f, 2.f});
+  b.sign();
+  b.flatten();
+  b.gemm(6);
+  b.arith("Sub", {3.f, -2.f, 5.f, 0.f, 1.f, -4.f}, true);  // k - sums, integers: bn's cuts stay
+                                                           // off them
+  b.bn_sign();
+  b.gemm(3);
+  b.output();
+  expect_exact(b, "UINT8", 40);
+}
+
 TEST(Fold, TransposedLatentWeightsOfTorchLinear) {
   // F.linear(x, torch.sign(w)) exports MatMul(x, Transpose(Sign(w))), w [N][K]
   NetBuilder b("BIPOLAR", {1, 12}, 22);
