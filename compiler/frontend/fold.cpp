@@ -55,10 +55,40 @@ const Act& Folder::need_act(const OpNode& n, size_t i) const {
 
 Sums Folder::need_sums(const OpNode& n, size_t i) const {
   auto it = syms_.find(n.inputs[i]);
+  if (it != syms_.end() && !it->second.is_sums) return identity_sums(n, it->second.act);
   if (it == syms_.end() || !it->second.is_sums)
     fail(n, "must follow a Conv, Gemm or MatMul (its input '" + n.inputs[i] +
                 "' is not the integer sums of one)");
   return it->second.sums;
+}
+
+// An activation requantized with no matmul before it (a FINN MultiThreshold or a BipolarQuant
+// on the input image, a BatchNorm of a binary map): the identity matmul, a 1x1 convolution
+// whose weights are the identity, so that each element reaches the thresholder as its own
+// sum and the requantization folds as after any matmul. It costs a C x C block of crossbar
+// cells (C: the channels of a map, the features of a vector).
+Sums Folder::identity_sums(const OpNode& n, const Act& x) const {
+  if (x.flat) fail(n, "requantizing a flattened map is not supported (requantize before Flatten)");
+  const Value& in = g_.values[x.value];
+  Sums s;
+  s.mat.input = x.value;
+  s.mat.weights.assign(static_cast<size_t>(in.c * in.c), 0);  // [out c][1][1][in c]
+  for (int64_t c = 0; c < in.c; ++c) s.mat.weights[static_cast<size_t>(c * in.c + c)] = 1;
+  s.h = in.h;
+  s.w = in.w;
+  s.c = in.c;
+  s.f.assign(static_cast<size_t>(in.c), Affine{x.scale, 1, 0, 0});
+  s.onnx_shape = x.onnx_shape;
+  return s;
+}
+
+int Folder::data_input(const OpNode& n) const {
+  if (n.inputs.size() != 2) fail(n, "expects two inputs");
+  if (is_sums(n.inputs[0])) return 0;
+  if (is_sums(n.inputs[1])) return 1;
+  if (constant(n.inputs[1]) && !constant(n.inputs[0])) return 0;
+  if (constant(n.inputs[0]) && !constant(n.inputs[1])) return 1;
+  fail(n, "one input must be the integer sums of a Conv, Gemm or MatMul");
 }
 
 bool Folder::is_sums(const std::string& name) const {

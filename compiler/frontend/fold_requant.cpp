@@ -132,9 +132,7 @@ void Folder::batch_norm(const OpNode& n) {
 // Mul, Div and Sub of the sums and a per-channel constant (a scaling factor written out, a
 // hand-written BatchNorm): one more step of the affine chain.
 void Folder::arith(const OpNode& n) {
-  if (n.inputs.size() != 2) fail(n, "expects two inputs");
-  const int si = is_sums(n.inputs[0]) ? 0 : is_sums(n.inputs[1]) ? 1 : -1;
-  if (si < 0) fail(n, "one input must be the integer sums of a Conv, Gemm or MatMul");
+  const int si = data_input(n);
   if (!constant(n.inputs[1 - si])) fail(n, "the other input must be a constant (an initializer)");
   Sums s = need_sums(n, si);
   check_chain(*this, n, s);
@@ -157,9 +155,7 @@ void Folder::arith(const OpNode& n) {
 }
 
 void Folder::add(const OpNode& n) {
-  if (n.inputs.size() != 2) fail(n, "expects two inputs");
-  const int si = is_sums(n.inputs[0]) ? 0 : is_sums(n.inputs[1]) ? 1 : -1;
-  if (si < 0) fail(n, "one input must be the integer sums of a Conv, Gemm or MatMul");
+  const int si = data_input(n);
   Sums s = need_sums(n, si);
   const std::string& other = n.inputs[1 - si];
   if (constant(other)) {  // a bias

@@ -47,7 +47,11 @@ class Folder {
   const ConstTensor* constant(const std::string& name) const;
   const ConstTensor& need_const(const OpNode& n, size_t i, const std::string& what) const;
   const Act& need_act(const OpNode& n, size_t i) const;
+  // The sums at input i; an activation there gets the identity matmul (identity_sums).
   Sums need_sums(const OpNode& n, size_t i) const;
+  Sums identity_sums(const OpNode& n, const Act& x) const;
+  // Which input of a two-input Add/Mul/Sub/Div is the data: the sums, else the non-constant.
+  int data_input(const OpNode& n) const;
   bool is_sums(const std::string& name) const;
   void set_act(const std::string& name, const Act& a) { syms_[name] = Sym{false, a, {}}; }
   void set_sums(const OpNode& n, Sums s);

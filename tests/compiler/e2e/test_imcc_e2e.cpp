@@ -245,6 +245,19 @@ std::vector<Net> networks() {
          b.maxpool(2, 2, 1);
          b.conv(5, 3, 1, 1);
        }},
+      // FINN's input quantization: a MultiThreshold binarizing the u8 pixels, no matmul before
+      // it (an identity 1x1 convolution on the chip).
+      {"multithreshold_on_the_input_image",
+       "UINT8",
+       {1, 3, 8, 8},
+       [](NetBuilder& b) {
+         b.multithreshold_binary();
+         b.conv(8, 3, 1, 1);
+         b.bn_sign();
+         b.maxpool(2, 2);
+         b.flatten();
+         b.gemm(10);
+       }},
       {"ternary_input",
        "TERNARY",
        {1, 200},

@@ -247,6 +247,31 @@ TEST(Fold, MulSubDivByConstantsFoldIntoThresholds) {
   expect_exact(b, "UINT8", 40);
 }
 
+// Requantization with no matmul before it: FINN's MultiThreshold binarizing the u8 input
+// image, a BatchNorm + Sign of a bipolar vector input, a Mul + Sign of a binary map. Each
+// becomes an identity 1x1 convolution with the thresholds.
+TEST(Fold, RequantizingAnActivationIsAnIdentityMatmul) {
+  NetBuilder img("UINT8", {1, 2, 6, 6}, 28);
+  img.multithreshold_binary();
+  img.conv(6, 3, 1, 1);
+  img.bn_sign();
+  img.arith("Mul", {2.f, -1.f, 0.5f, 3.f, -2.f, 1.f});
+  img.sign();
+  img.flatten();
+  img.gemm(5);
+  img.output();
+  const Graph g = expect_exact(img, "UINT8", 30);
+  ASSERT_EQ(g.layers.size(), 4u);  // identity, conv, identity, dense
+  EXPECT_EQ(g.layers[0].mat.kh, 1);
+  EXPECT_EQ(g.layers[0].mat.weights, (std::vector<int8_t>{1, 0, 0, 1}));
+
+  NetBuilder vec("BIPOLAR", {1, 20}, 29);
+  vec.bn_sign();
+  vec.gemm(8);
+  vec.output();
+  expect_exact(vec, "BIPOLAR", 30);
+}
+
 TEST(Fold, TransposedLatentWeightsOfTorchLinear) {
   // F.linear(x, torch.sign(w)) exports MatMul(x, Transpose(Sign(w))), w [N][K]
   NetBuilder b("BIPOLAR", {1, 12}, 22);
