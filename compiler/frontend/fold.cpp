@@ -186,6 +186,39 @@ bool Folder::shape_arithmetic(const OpNode& n, ConstTensor& x) const {
   return false;
 }
 
+// QONNX Quant on a constant (Brevitas's ternary weights: 2 bits, signed, narrow):
+// scale * (clamp(round(x / scale + zeropt), lo, hi) - zeropt). The matmul then takes the
+// result as -1/0/+1 times a magnitude per output channel (weights.h) or says why not.
+void Folder::quant_constant(const OpNode& n, ConstTensor& x) const {
+  const ConstTensor& bits = need_const(n, 3, "the bitwidth");
+  if (bits.numel() != 1 || bits.data[0] < 1 || bits.data[0] > 8 ||
+      bits.data[0] != std::floor(bits.data[0]))
+    fail(n, "the bitwidth must be one integer in 1..8");
+  const bool sign = attr_int(n, "signed", 1) != 0, narrow = attr_int(n, "narrow", 0) != 0;
+  const double b = bits.data[0];
+  const double lo = sign ? -std::pow(2, b - 1) + (narrow ? 1 : 0) : 0;
+  const double hi = sign ? std::pow(2, b - 1) - 1 : std::pow(2, b) - 1 - (narrow ? 1 : 0);
+  const std::string mode = attr_string(n, "rounding_mode", "ROUND");
+  if (mode != "ROUND" && mode != "CEIL" && mode != "FLOOR")
+    fail(n, "rounding_mode " + mode + " is not supported (ROUND, CEIL or FLOOR)");
+  std::vector<double> scale, zero;
+  try {
+    scale = broadcast_to(need_const(n, 1, "the scale"), x.dims);
+    zero = broadcast_to(need_const(n, 2, "the zero point"), x.dims);
+  } catch (const std::runtime_error& e) {
+    fail(n, e.what());
+  }
+  for (size_t i = 0; i < x.data.size(); ++i) {
+    if (!(scale[i] > 0))
+      fail(n, "the scale must be positive (found " + std::to_string(scale[i]) + ")");
+    const double v = x.data[i] / scale[i] + zero[i];
+    const double r = mode == "CEIL"    ? std::ceil(v)
+                     : mode == "FLOOR" ? std::floor(v)
+                                       : std::nearbyint(v);
+    x.data[i] = scale[i] * (std::min(hi, std::max(lo, r)) - zero[i]);
+  }
+}
+
 bool Folder::fold_constant(const OpNode& n) {
   for (const std::string& in : n.inputs)
     if (!in.empty() && !constant(in)) return false;
@@ -211,6 +244,8 @@ bool Folder::fold_constant(const OpNode& n) {
         fail(n, "the scale must be positive (found " + std::to_string(scale[i]) + ")");
       x.data[i] = (x.data[i] >= 0 ? 1 : -1) * scale[i];
     }
+  } else if (n.op_type == "Quant" && qonnx(n)) {
+    quant_constant(n, x);
   } else if (n.op_type == "Transpose" && standard(n)) {  // PyTorch's F.linear(x, sign(w))
     try {
       x = transposed(x, attr_ints(n, "perm", {}));
@@ -247,6 +282,10 @@ void Folder::node(const OpNode& n) {
   } else if (qonnx(n)) {
     if (op == "BipolarQuant") return binarize(n);
     if (op == "MultiThreshold") return multi_threshold(n);
+    if (op == "Quant")
+      fail(n,
+           "Quant is folded on constant weights only; quantize activations with "
+           "BipolarQuant or MultiThreshold");
   }
   fail(n, "unsupported op" + (n.domain.empty() ? std::string() : " in domain " + n.domain));
 }

@@ -62,6 +62,7 @@ class Folder {
  private:
   void node(const OpNode& n);
   bool fold_constant(const OpNode& n);
+  void quant_constant(const OpNode& n, ConstTensor& x) const;
   bool shape_arithmetic(const OpNode& n, ConstTensor& x) const;
   void conv(const OpNode& n);
   void dense(const OpNode& n, bool gemm);

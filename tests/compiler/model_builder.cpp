@@ -133,8 +133,11 @@ std::string NetBuilder::weights(const std::string& node_name, const std::vector<
   std::vector<float> w(n);
   std::uniform_int_distribution<int> bit(0, 1), trit(-1, 1);
   std::uniform_real_distribution<float> latent(-1, 1);
+  std::uniform_real_distribution<float> jitter(-0.4f, 0.4f);
   for (float& x : w) {
-    if (kind == WeightKind::kBinary) {
+    if (kind == WeightKind::kLatentQuantTernary) {
+      x = static_cast<float>(trit(rng_)) + jitter(rng_);  // scaled below
+    } else if (kind == WeightKind::kBinary) {
       x = bit(rng_) ? 1.f : -1.f;
     } else if (kind == WeightKind::kTernary) {
       x = static_cast<float>(trit(rng_));
@@ -142,6 +145,26 @@ std::string NetBuilder::weights(const std::string& node_name, const std::vector<
       do x = latent(rng_);
       while (x == 0);
     }
+  }
+  if (kind == WeightKind::kLatentQuantTernary) {
+    std::vector<float> scale(static_cast<size_t>(dims[0]));
+    // 1, 2, 4: the BN decision points k + 0.5 (in units of the scaled sums) stay off the
+    // integer sums, (2k + 1) / 2^(m+1)
+    for (size_t o = 0; o < scale.size(); ++o) scale[o] = static_cast<float>(1 << (o % 3));
+    for (int64_t i = 0; i < n; ++i) w[i] *= scale[static_cast<size_t>(i / (n / dims[0]))];
+    const std::string c = constant(node_name, "W", dims, w);
+    std::vector<int64_t> sdims(dims.size(), 1);
+    sdims[0] = dims[0];
+    const std::string q = node_name + "_wq";
+    onnx::NodeProto& nd =
+        node("Quant", q,
+             {c, constant(q, "scale", sdims, scale), constant(q, "zeropt", {}, {0.f}),
+              constant(q, "bitwidth", {}, {2.f})},
+             qonnx_domain_);
+    attr(nd, "signed", int64_t{1});
+    attr(nd, "narrow", int64_t{1});
+    attr(nd, "rounding_mode", std::string("ROUND"));
+    return nd.output(0);
   }
   const std::string c = constant(node_name, "W", dims, w);
   if (kind == WeightKind::kLatentBipolarQuant) {

@@ -17,7 +17,10 @@
 //
 // Randomness: one std::mt19937_64 seeded by the constructor. Weights are ±1 (kBinary),
 // -1/0/+1 (kTernary), or float latent weights in (-1, 1) \ {0} passed through QONNX
-// BipolarQuant (kLatentBipolarQuant) or ONNX Sign (kLatentSign). BatchNorm and threshold
+// BipolarQuant (kLatentBipolarQuant) or ONNX Sign (kLatentSign), or latent floats within
+// 0.4 scale of -1/0/+1 times a scale 1, 2 or 4 per weight row (dims[0]: the output channel of
+// a Conv or of a Gemm with transB 1) through a QONNX Quant of
+// 2 signed narrow bits (kLatentQuantTernary, Brevitas's ternary weights). BatchNorm and threshold
 // parameters are drawn so that no integer sum is a tie: the decision point tau of the BN
 // input (the integer sum plus an integer bias) is k + 0.5, and sigma/|gamma| is an integer
 // 1..3 so that residual decision points tau -+ sigma/gamma are half-integers too. The gamma
@@ -41,7 +44,7 @@ namespace imc::compiler::testing {
 // BIPOLAR or TERNARY.
 Tensor random_input(const std::string& finn_type, const std::vector<int64_t>& shape, uint64_t seed);
 
-enum class WeightKind { kBinary, kTernary, kLatentBipolarQuant, kLatentSign };
+enum class WeightKind { kBinary, kTernary, kLatentBipolarQuant, kLatentSign, kLatentQuantTernary };
 enum class GammaSign { kPositive, kNegative, kMixed };
 
 class NetBuilder {

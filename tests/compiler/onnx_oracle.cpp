@@ -492,6 +492,27 @@ DTensor eval(const onnx::NodeProto& n, const std::vector<const DTensor*>& in) {
       y = broadcast(n, y, *in[1], [](double p, double q) { return p * q; });
     return y;
   }
+  if (in_domain(n, {"qonnx.custom_op.general", "onnx.brevitas", "finn.custom_op.general"}) &&
+      op == "Quant") {  // QONNX: scale * (clamp(round(x / scale + zeropt), lo, hi) - zeropt)
+    need(4);
+    if (in[3]->v.size() != 1) fail(n, "bitwidth must be a scalar");
+    const double bits = in[3]->v[0];
+    const bool sign = attr_int(n, "signed", 1) != 0, narrow = attr_int(n, "narrow", 0) != 0;
+    const double lo = sign ? -std::pow(2, bits - 1) + narrow : 0;
+    const double hi = sign ? std::pow(2, bits - 1) - 1 : std::pow(2, bits) - 1 - narrow;
+    const std::string mode = attr_string(n, "rounding_mode", "ROUND");
+    const auto round = [&](double v) {
+      if (mode == "ROUND") return std::nearbyint(v);  // half to even, as numpy's round
+      if (mode == "CEIL") return std::ceil(v);
+      if (mode == "FLOOR") return std::floor(v);
+      fail(n, "rounding_mode " + mode);
+    };
+    DTensor q = broadcast(n, *in[0], *in[1], [](double x, double s) { return x / s; });
+    q = broadcast(n, q, *in[2], [](double v, double z) { return v + z; });
+    q = map(q, [&](double v) { return std::min(hi, std::max(lo, round(v))); });
+    q = broadcast(n, q, *in[2], [](double v, double z) { return v - z; });
+    return broadcast(n, q, *in[1], [](double v, double s) { return v * s; });
+  }
   if (in_domain(n, {"qonnx.custom_op.general", "finn.custom_op.general"}) &&
       op == "MultiThreshold") {
     need(2);

@@ -6,7 +6,9 @@
 // bias C), MatMul, Add/Sub/Mul/Div (broadcasting), BatchNormalization (inference),
 // Sign (Sign(0) = 0), Relu, Identity, Constant, MaxPool (pads, ceil_mode), Flatten, Reshape,
 // Transpose, Shape, Gather, Unsqueeze, Concat (the shape arithmetic of torch's x.view(n, -1)),
-// QONNX BipolarQuant (x >= 0 -> +1 else -1, times scale; domains
+// QONNX Quant (scale * (clamp(round(x / scale + zeropt), lo, hi) - zeropt), signed/narrow,
+// rounding_mode ROUND = half to even, CEIL, FLOOR), QONNX BipolarQuant (x >= 0 -> +1 else
+// -1, times scale; domains
 // qonnx.custom_op.general, onnx.brevitas, finn.custom_op.general) and FINN MultiThreshold
 // (out_scale * count(x >= T_i) + out_bias, thresholds [C or 1][n], data_layout NCHW/NHWC).
 // Anything else throws std::runtime_error naming the op.

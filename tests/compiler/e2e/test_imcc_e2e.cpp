@@ -258,6 +258,16 @@ std::vector<Net> networks() {
          b.flatten();
          b.gemm(10);
        }},
+      // Brevitas's ternary weights: QONNX Quant (2 signed narrow bits, a scale per channel).
+      {"quant_ternary_weights",
+       "UINT8",
+       {1, 1, 8, 8},
+       [](NetBuilder& b) {
+         b.conv(8, 3, 1, 1, WeightKind::kLatentQuantTernary);
+         b.bn_sign();
+         b.flatten();
+         b.gemm(10);
+       }},
       {"ternary_input",
        "TERNARY",
        {1, 200},

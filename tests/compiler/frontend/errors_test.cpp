@@ -123,6 +123,30 @@ TEST(FrontendErrors, MultiThresholdOtherScales) {
   EXPECT_ERROR(b.build(), "node 'mt0' (MultiThreshold): 1 thresholds with out_scale 3");
 }
 
+// QONNX Quant: on constant weights only; 2 signed bits without narrow give -2 as a level,
+// which is not a ternary weight.
+TEST(FrontendErrors, QuantOnWeightsOnly) {
+  NetBuilder b("BIPOLAR", {1, 8}, 31);
+  b.gemm(4, true, WeightKind::kLatentQuantTernary);
+  b.bn_sign();
+  b.gemm(2);
+  b.output_raw();
+  onnx::ModelProto m = b.build();
+  for (auto& n : *m.mutable_graph()->mutable_node())
+    for (auto& a : *n.mutable_attribute())
+      if (a.name() == "narrow") a.set_i(0);
+  for (auto& t : *m.mutable_graph()->mutable_initializer())
+    if (t.name() == "gemm0.W") t.set_float_data(0, -1.9f);  // row 0 has scale 1: rounds to -2
+  EXPECT_ERROR(m,
+               "node 'gemm0' (Gemm): weight 2 is 1.000000, but output channel 0 has weights "
+               "of magnitude 2.000000");
+
+  onnx::ModelProto act = b.build();  // the Quant moved onto the input
+  onnx::GraphProto& g = *act.mutable_graph();
+  g.mutable_node(0)->set_input(0, g.input(0).name());
+  EXPECT_ERROR(act, "node 'gemm0_wq' (Quant): Quant is folded on constant weights only");
+}
+
 // A positive scale is a magnitude on weights (Fold.ScaledBipolarQuantWeights) and on
 // activations (Fold.ScaledBipolarQuantActivations), which a raw integer output cannot carry.
 TEST(FrontendErrors, BipolarQuantScales) {

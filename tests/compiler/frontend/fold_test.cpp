@@ -272,6 +272,24 @@ TEST(Fold, RequantizingAnActivationIsAnIdentityMatmul) {
   expect_exact(vec, "BIPOLAR", 30);
 }
 
+// Brevitas's ternary weights: a QONNX Quant of 2 signed narrow bits on latent floats, with a
+// scale per output channel.
+TEST(Fold, QuantTernaryWeights) {
+  NetBuilder b("UINT8", {1, 2, 6, 6}, 30);
+  b.set_gamma(GammaSign::kMixed);
+  b.conv(6, 3, 1, 1, WeightKind::kLatentQuantTernary);
+  b.bn_sign();
+  b.flatten();
+  b.gemm(8, true, WeightKind::kLatentQuantTernary);
+  b.bn_sign();
+  b.gemm(4);
+  b.output();
+  const Graph g = expect_exact(b, "UINT8", 30);
+  int zeros = 0;
+  for (int8_t v : g.layers[0].mat.weights) zeros += v == 0;
+  EXPECT_GT(zeros, 0);  // ternary indeed
+}
+
 TEST(Fold, TransposedLatentWeightsOfTorchLinear) {
   // F.linear(x, torch.sign(w)) exports MatMul(x, Transpose(Sign(w))), w [N][K]
   NetBuilder b("BIPOLAR", {1, 12}, 22);
