@@ -70,6 +70,12 @@ Sums Folder::need_sums(const OpNode& n, size_t i) const {
 Sums Folder::identity_sums(const OpNode& n, const Act& x) const {
   if (x.flat) fail(n, "requantizing a flattened map is not supported (requantize before Flatten)");
   const Value& in = g_.values[x.value];
+  // 2^24 cells: more than the largest shipped chip holds (tile8x8: 64 x 4 x 256 x 256), and a
+  // bound on the weights the frontend would allocate for a wide vector
+  if (in.c > 4096)
+    fail(n, "requantizing " + std::to_string(in.c) + " channels with no matmul before it needs a " +
+                std::to_string(in.c) + "x" + std::to_string(in.c) +
+                " identity matmul; only up to 4096 are supported");
   Sums s;
   s.mat.input = x.value;
   s.mat.weights.assign(static_cast<size_t>(in.c * in.c), 0);  // [out c][1][1][in c]

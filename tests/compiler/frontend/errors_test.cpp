@@ -147,6 +147,19 @@ TEST(FrontendErrors, QuantOnWeightsOnly) {
   EXPECT_ERROR(act, "node 'gemm0_wq' (Quant): Quant is folded on constant weights only");
 }
 
+// A requantization with no matmul before it is an identity matmul: C x C cells, so a very
+// wide vector is refused instead of allocating C^2 weights.
+TEST(FrontendErrors, IdentityRequantizationOfAWideVector) {
+  NetBuilder b("BIPOLAR", {1, 5000}, 32);
+  b.bn_sign();
+  b.gemm(2);
+  b.output_raw();
+  EXPECT_ERROR(b.build(),
+               "node 'bn0' (BatchNormalization): requantizing 5000 channels with no matmul before "
+               "it needs a "
+               "5000x5000 identity matmul; only up to 4096 are supported");
+}
+
 // A positive scale is a magnitude on weights (Fold.ScaledBipolarQuantWeights) and on
 // activations (Fold.ScaledBipolarQuantActivations), which a raw integer output cannot carry.
 TEST(FrontendErrors, BipolarQuantScales) {
