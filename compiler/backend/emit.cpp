@@ -205,23 +205,40 @@ bool prefetches(const Plan& p, int e) {
   return p.edges[e].producer < 0 && p.edges[e].double_buffered();
 }
 
-// Halo exchange (halo.h): SEND the rows other parts read of those `part` loaded, then wait for
-// its share of theirs.
-void exchange_rows(const Plan& p, int e, const Part& part, std::vector<Command>& out) {
+// Halo exchange (halo.h), the sending side: the rows other parts read of those `part`
+// loaded, after a credit from each. `ahead` and `in_loop` as for load_rows: a prefetched input
+// is passed on as soon as it is computed (`notlast`), not at the top of the next iteration,
+// so its readers need not wait for this part's output hand-over.
+void send_rows(const Plan& p, int e, const Part& part, int ahead, bool in_loop,
+               std::vector<Command>& out) {
   const Edge& edge = p.edges[e];
   const std::vector<HaloRows> to = halo_to(p, e, part);
-  if (!to.empty()) out.push_back(wait(edge.halo_credit_sem, static_cast<int64_t>(to.size())));
+  if (to.empty()) return;
+  const bool next = in_loop && ahead > 0;
+  auto at = [&](const Part& q, const Span& s) {
+    const int64_t off = held_at(p, e, q, s);
+    return in_loop ? slot_addr(edge, off, {}, ahead) : addr(Space::kIbuf, edge.slot + off);
+  };
+  Command credit = wait(edge.halo_credit_sem, static_cast<int64_t>(to.size()));
+  credit.not_last = next;
+  out.push_back(credit);
   for (const HaloRows& h : to) {
     std::vector<Span> spans;
     for (const Rows& r : h.rows)
       for (const Span& s : row_spans(p, e, r)) spans.push_back(s);
-    for (size_t k = 0; k < spans.size(); ++k)  // the last one raises the semaphore
-      out.push_back(send(h.part->tile, slot_addr(edge, held_at(p, e, *h.part, spans[k])),
-                         slot_addr(edge, held_at(p, e, part, spans[k])), spans[k].bytes,
-                         k + 1 == spans.size() ? edge.halo_sem : -1));
+    for (size_t k = 0; k < spans.size(); ++k) {  // the last one raises the semaphore
+      Command c = send(h.part->tile, at(*h.part, spans[k]), at(part, spans[k]), spans[k].bytes,
+                       k + 1 == spans.size() ? edge.halo_sem : -1);
+      c.not_last = next;
+      out.push_back(c);
+    }
   }
+}
+
+// The receiving side: wait for this part's share of the rows the others loaded.
+void receive_rows(const Plan& p, int e, const Part& part, std::vector<Command>& out) {
   const size_t from = halo_from(p, e, part).size();
-  if (from > 0) out.push_back(wait(edge.halo_sem, static_cast<int64_t>(from)));
+  if (from > 0) out.push_back(wait(p.edges[e].halo_sem, static_cast<int64_t>(from)));
 }
 
 // An owner part: its output (channels of its column group) to every consumer part that reads
@@ -277,8 +294,11 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
       out.push_back(wait(p.edges[e].data_sem, static_cast<int64_t>(senders(p, e, part).size())));
       continue;
     }
-    if (!prefetches(p, e)) load_rows(p, e, part, 0, true, out);
-    exchange_rows(p, e, part, out);
+    if (!prefetches(p, e)) {
+      load_rows(p, e, part, 0, true, out);
+      send_rows(p, e, part, 0, true, out);
+    }
+    receive_rows(p, e, part, out);
   }
   give_credits(p, lp, part, true, out);  // before the prefetch: SIGNAL would wait for it
   for (int e : in_edges(lp))
@@ -289,6 +309,8 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
     emit_mat_compute(p, i, part, out);
   else
     emit_pool_compute(p, i, part, out);
+  for (int e : in_edges(lp))
+    if (reads_edge(p, e, part) && prefetches(p, e)) send_rows(p, e, part, 1, true, out);
   give_credits(p, lp, part, false, out);
   credit_contributors(p, i, part, out);
   if (owns_output(p, i, part))
@@ -306,7 +328,10 @@ void emit(Plan& p) {
       t.tile = part.tile;
       emit_setup(p, i, part, t.commands);
       for (int e : in_edges(p.layers[i]))
-        if (reads_edge(p, e, part) && prefetches(p, e)) load_rows(p, e, part, 0, false, t.commands);
+        if (reads_edge(p, e, part) && prefetches(p, e)) {
+          load_rows(p, e, part, 0, false, t.commands);
+          send_rows(p, e, part, 0, false, t.commands);
+        }
       emit_programming(p, i, part, t.commands);
       t.commands.push_back(loop(isa::kBatch));
       emit_inference(p, i, part, t.commands);

@@ -66,9 +66,9 @@ struct Body {
 
 // Commands for all positions of rectangle ry x rx. With `copies` > 1 the inner dimension is
 // unrolled: each loop iteration handles `copies` neighbouring positions, one per copy, whose
-// MVMs run on different crossbars at once; with `banks` = 2, twice that many, the second
-// `copies` in other accumulator ranges, each bank requantized on its own. Leftover positions
-// follow. Copies and banks go round robin across rectangles (`next`), so that short
+// MVMs run on different crossbars at once; with `banks` > 1, that many times more, each
+// further `copies` in other accumulator ranges, each bank requantized on its own. Leftover
+// positions follow. Copies and banks go round robin across rectangles (`next`), so that short
 // rectangles (corners, borders) neither all land on the first copy nor wait for the
 // requantization of the rectangle before.
 struct Rotation {

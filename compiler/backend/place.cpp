@@ -85,7 +85,11 @@ void place_group(const Plan& p, const MatLayer& m, const MatPlan& mp, Group& g) 
                        std::to_string(t.crossbar.rows) + "x" + std::to_string(t.crossbar.cols) +
                        " of one tile");
   const int64_t entries = std::min(t.accumulator_entries, t.threshold_entries);
-  g.banks = 2 * g.replicas * c <= entries && out.h * out.w > g.replicas ? 2 : 1;
+  // As many banks as the entries hold, up to one per `replicas` positions of an output row
+  // (the unrolled loop's run): a bank is written again only after the others' requantization.
+  const int64_t run = out.w > 1 ? out.w : out.h;
+  g.banks = static_cast<int>(std::max<int64_t>(
+      1, std::min(entries / (g.replicas * c), (run + g.replicas - 1) / g.replicas)));
 }
 
 // A block of the matrix: (row block, column block).

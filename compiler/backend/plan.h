@@ -46,8 +46,9 @@ struct Group {
   // Copies of the group's blocks on otherwise idle crossbars: consecutive output positions go
   // to different copies (and accumulator ranges), so their MVMs overlap.
   int replicas = 1;
-  // Accumulator ranges per copy: with 2, the positions of one loop iteration alternate between
-  // two sets of ranges, so the next positions' MVMs overlap the THRESH of the previous ones.
+  // Accumulator ranges per copy: the positions of one loop iteration go round the `banks` sets
+  // of ranges, so the next positions' MVMs overlap the THRESH of the previous ones and a range
+  // is written again only after all the others were requantized.
   int banks = 1;
   int ranges() const { return replicas * banks; }  // accumulator ranges (and threshold tables)
   std::vector<Region> regions;                     // [(replica * rows + r - r0) * cols + c - c0]

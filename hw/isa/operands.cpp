@@ -60,22 +60,25 @@ std::vector<OpcodeSpec> build_table() {
   const OperandSpec bytes = req_int("bytes", Field::kBytes, 0, kI64Max);
   const OperandSpec tile = req_int("tile", Field::kTile, 0, kIntMax);
   const OperandSpec count = req_int("count", Field::kCount, 0, kI64Max);
+  // Skipped in the batch loop's last iteration: work for the next inference.
+  const OperandSpec not_last = opt_int("notlast", Field::kNotLast, 0, 0, 1);
 
   set(Opcode::kWxb, "WXB", {xb, row, col, data()});
   set(Opcode::kWth, "WTH", {entry, data()});
   set(Opcode::kLoad, "LOAD",
       {addr("dst", Field::kDst, kBufs), addr("src", Field::kSrc, bit(Space::kGb)), bytes,
-       opt_int("notlast", Field::kNotLast, 0, 0, 1)});
+       not_last});
   set(Opcode::kStore, "STORE",
       {addr("dst", Field::kDst, bit(Space::kGb)), addr("src", Field::kSrc, kBufs), bytes});
   set(Opcode::kCopy, "COPY",
       {addr("dst", Field::kDst, kBufs), addr("src", Field::kSrc, kBufs), bytes});
   set(Opcode::kSend, "SEND",
       {tile, addr("dst", Field::kDst, kBufs), addr("src", Field::kSrc, kBufs), bytes,
-       opt_int("sem", Field::kSem, -1, -1, kIntMax)});
+       opt_int("sem", Field::kSem, -1, -1, kIntMax), not_last});
   set(Opcode::kSignal, "SIGNAL", {tile, req_int("sem", Field::kSem, 0, kIntMax)});
   set(Opcode::kWait, "WAIT",
-      {req_int("sem", Field::kSem, 0, kIntMax), opt_int("count", Field::kCount, 1, 0, kI64Max)});
+      {req_int("sem", Field::kSem, 0, kIntMax), opt_int("count", Field::kCount, 1, 0, kI64Max),
+       not_last});
 
   std::vector<OperandSpec> mvm = {xb, addr("src", Field::kSrc, kBufs), type(kInputTypes)};
   for (const OperandSpec& g : gather_ops()) mvm.push_back(g);

@@ -99,7 +99,7 @@ struct Command {
   int shift = 0;            // MVM: sums are shifted left by this before accumulating
   bool accumulate = false;  // MVM: add into acc (true) or overwrite it (false)
   int scale = 1;            // ACCADD
-  bool not_last = false;    // LOAD: skipped in the last iteration of the outermost LOOP
+  bool not_last = false;    // LOAD/SEND/WAIT: skipped in the outermost LOOP's last iteration
   int line = 0;             // source line in the .cmd file (0 when unknown), for messages
   bool operator==(const Command& o) const;
 };

@@ -126,6 +126,9 @@ void Tile::execute(const isa::Command& c) {
   using Op = isa::Opcode;
   ++opcode_counts_[static_cast<int>(c.op) & 15];
   last_start_ = last_end_ = issue_;
+  // Work for the next inference (a prefetch, an early hand-over): none after the last one.
+  // The command still takes its issue slot.
+  const bool skipped = c.not_last && !loops_.empty() && loops_[0].index + 1 == loops_[0].count;
   switch (c.op) {
     case Op::kLoop: {
       const int64_t n = c.count == isa::kBatch ? batch_ : c.count;
@@ -157,9 +160,7 @@ void Tile::execute(const isa::Command& c) {
       exec_wth(c);
       break;
     case Op::kLoad:
-      // a prefetch of the next inference: nothing to fetch after the last one
-      if (c.not_last && !loops_.empty() && loops_[0].index + 1 == loops_[0].count) break;
-      exec_transfer(c);
+      if (!skipped) exec_transfer(c);
       break;
     case Op::kStore:
       exec_transfer(c);
@@ -168,13 +169,13 @@ void Tile::execute(const isa::Command& c) {
       exec_copy(c);
       break;
     case Op::kSend:
-      exec_send(c);
+      if (!skipped) exec_send(c);
       break;
     case Op::kSignal:
       exec_signal(c);
       break;
     case Op::kWait:
-      exec_wait(c);
+      if (!skipped) exec_wait(c);
       break;
     case Op::kMvm:
       exec_mvm(c);

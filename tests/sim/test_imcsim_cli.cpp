@@ -307,23 +307,66 @@ constexpr const char* kPrefetch =
     "  ENDLOOP\n"
     "  HALT\n";
 
-TEST(ImcsimCycles, NotLastLoadIsSkippedInTheLastIteration) {
+// Runs a program that sums up the inferences of x = 0, 10, 20, ... (3 inferences of 4), checks
+// the running sums and returns its --cmd-trace.
+std::map<std::pair<int, int>, std::array<int64_t, 3>> run_sums_traced(
+    const std::string& program_text) {
   Scratch s;
   std::vector<int32_t> x;
   for (int k = 0; k < 12; ++k) x.push_back(10 * k);
   isa::write_npy_i32(s.path("x.npy"), {3, 4}, x);
-  EXPECT_EQ(run_on_x(s, s.file("p.cmd", kPrefetch)),
+  EXPECT_EQ(run_on_x(s, s.file("p.cmd", program_text)),
             (std::vector<int64_t>{0, 10, 20, 30, 40, 60, 80, 100, 120, 150, 180, 210}));
   const ToolRun r = run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml -q --prog " +
                                                 s.path("p.cmd") + " --input " + s.path("x.npy") +
                                                 " --cmd-trace " + s.path("t.tsv"));
-  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.status, 0) << r.err;
+  return read_cmd_trace(s.path("t.tsv"));
+}
+
+TEST(ImcsimCycles, NotLastLoadIsSkippedInTheLastIteration) {
+  const auto t = run_sums_traced(kPrefetch);
   // the last record of each line: inference 2's. Its LOAD (issued at 9) does nothing; the
   // others of line 6 took the 10 cycles a 16-byte LOAD next to the global buffer takes.
-  const auto t = read_cmd_trace(s.path("t.tsv"));
   EXPECT_EQ(t.at({0, 6}), (std::array<int64_t, 3>{9, 9, 9}));
   EXPECT_EQ(t.at({0, 4}), (std::array<int64_t, 3>{0, 0, 10}));
   EXPECT_EQ(t.at({0, 11}), (std::array<int64_t, 3>{13, 56, 56}));  // HALT: all done at 56
+}
+
+// An early hand-over: tile 0 passes inference n+1 (prefetched) to tile 1 in iteration n, after
+// tile 1's credit for that slot. The WAIT and SEND are `notlast`: in the last iteration there
+// is no next inference to pass on, and tile 1 gives no credit that would let it through.
+constexpr const char* kEarlySend =
+    ".input x gb=0 shape=4 type=i32\n"
+    ".output y gb=0x100 shape=4 type=i32\n"
+    ".tile 0\n"
+    "  LOAD dst=ibuf[0] src=gb[0] bytes=16\n"
+    "  WAIT sem=0\n"
+    "  SEND tile=1 dst=ibuf[0] src=ibuf[0] bytes=16 sem=0\n"
+    "  LOOP count=batch\n"
+    "    LOAD dst=ibuf[16 - 16*(i0%2)] src=gb[16 + 16*i0] bytes=16 notlast=1\n"
+    "    WAIT sem=0 notlast=1\n"
+    "    SEND tile=1 dst=ibuf[16 - 16*(i0%2)] src=ibuf[16 - 16*(i0%2)] bytes=16 sem=0 notlast=1\n"
+    "  ENDLOOP\n"
+    "  HALT\n"
+    ".tile 1\n"
+    "  SIGNAL tile=0 sem=0\n"
+    "  LOOP count=batch\n"
+    "    WAIT sem=0\n"
+    "    ACCADD dst=acc[0] src=ibuf[0 + 16*(i0%2)] type=i32 count=4\n"
+    "    THRESH src=acc[0] dst=obuf[0] count=4 type=i32\n"
+    "    STORE dst=gb[0x100 + 16*i0] src=obuf[0] bytes=16\n"
+    "    SIGNAL tile=0 sem=0\n"
+    "  ENDLOOP\n"
+    "  HALT\n";
+
+TEST(ImcsimCycles, NotLastWaitAndSendAreSkippedInTheLastIteration) {
+  const auto t = run_sums_traced(kEarlySend);
+  // the last records of lines 9 and 10: inference 2's WAIT and SEND, issued and done at once
+  const std::array<int64_t, 3> wait = t.at({0, 9}), send = t.at({0, 10});
+  EXPECT_EQ(wait[1], wait[0]);
+  EXPECT_EQ(wait[2], wait[0]);
+  EXPECT_EQ(send, (std::array<int64_t, 3>{wait[0] + 1, wait[0] + 1, wait[0] + 1}));
 }
 
 // A b1 map of 3 channels in layout=pixels: imcsim packs x.npy's CHW values pixel by pixel

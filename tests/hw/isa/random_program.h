@@ -164,6 +164,7 @@ class RandomProgram {
         if (op == Opcode::kSend) {
           c.tile = static_cast<int>(value(0, kIntMax));
           c.sem = static_cast<int>(opt(-1, -1, kIntMax));
+          c.not_last = coin(0.3);
         }
         break;
       case Opcode::kSignal:
@@ -173,6 +174,7 @@ class RandomProgram {
       case Opcode::kWait:
         c.sem = static_cast<int>(value(0, kIntMax));
         c.count = opt(1, 0, kI64Max);
+        c.not_last = coin(0.3);
         break;
       case Opcode::kMvm:
         c.xbar = static_cast<int>(value(0, kIntMax));
