@@ -1,6 +1,7 @@
 // imcsim: runs a command stream on a chip described by an arch file (README.md, docs/).
 // Exit status: 0 done; 2 bad input (command line, arch file, program, tensors); 3 the program
 // failed at run time; 4 outputs differ from --expect; 1 anything else (e.g. cannot write).
+#include <algorithm>
 #include <cstdlib>
 #include <iomanip>
 #include <iostream>
@@ -68,6 +69,21 @@ std::string compare(const sim::BatchTensor& got, const std::string& path) {
   return "";
 }
 
+// The tiles with the largest shares of the critical path, and the tokens' share.
+void print_critical_path(const std::vector<models::PathSegment>& path) {
+  const models::PathShares s = models::path_shares(path);
+  if (s.cycles == 0) return;
+  std::vector<std::pair<int64_t, int>> tiles;
+  for (const auto& [tile, n] : s.tiles) tiles.push_back({-n, tile});
+  std::sort(tiles.begin(), tiles.end());
+  auto pct = [&](int64_t n) { return std::to_string((200 * n + s.cycles) / (2 * s.cycles)) + "%"; };
+  std::cout << "critical path " << s.cycles << " cycles: hand-overs " << pct(s.token_cycles);
+  for (size_t k = 0; k < tiles.size() && k < 4; ++k)
+    std::cout << ", tile " << tiles[k].second << " " << pct(-tiles[k].first);
+  if (tiles.size() > 4) std::cout << ", " << tiles.size() - 4 << " more tiles";
+  std::cout << "\n";
+}
+
 int run(int argc, char* argv[]) {
   sim::SimOptions o;
   std::vector<std::string> sets, expects;
@@ -89,9 +105,12 @@ int run(int argc, char* argv[]) {
                                 "write power per component class over time as CSV")(
       "cmd-trace", po::value(&o.cmd_trace_path),
       "write every executed command's issue/start/end cycles (TSV), to compare runs")(
-      "power-bin", po::value(&o.power_bin_cycles)->default_value(100),
-      "power trace resolution, cycles")("seed", po::value(&o.seed)->default_value(1),
-                                        "seed of device variation and stuck-at maps")(
+      "critical-path", po::value(&o.critical_path_path),
+      "write the chain of tile work and semaphore hand-overs that decided the run's end "
+      "(TSV) and print each tile's share of it")("power-bin",
+                                                 po::value(&o.power_bin_cycles)->default_value(100),
+                                                 "power trace resolution, cycles")(
+      "seed", po::value(&o.seed)->default_value(1), "seed of device variation and stuck-at maps")(
       "set", po::value(&sets)->composing(),
       "override an arch file field: path.to.key=value (last wins)")(
       "dump-config", po::bool_switch(&dump_config), "print the effective arch file and exit")(
@@ -153,6 +172,7 @@ int run(int argc, char* argv[]) {
                 << engineering(r.energy_pj / r.batch, "J") << " per inference\n"
                 << "power  " << engineering(r.average_power_mw * 1e9, "W") << " average, "
                 << engineering(r.peak_power_mw * 1e9, "W") << " peak\n";
+      if (!o.critical_path_path.empty()) print_critical_path(r.critical_path);
     }
     return status;
   } catch (const arch::InputError& e) {

@@ -111,12 +111,35 @@ void write_stats(const std::string& path, const nlohmann::json& stats) {
 
 void write_command_trace(const std::string& path, const models::Platform& platform) {
   std::ostringstream out;
-  out << "tile\tline\tcommand\tissue\tstart\tend\n";
+  out << "tile\tline\tcommand\tissue\tstart\tend\twoken_by_tile\twoken_by_line\twoken_at\n";
   for (const auto& t : platform.tiles()) {
     for (const models::CommandRecord& r : t->commands()) {
       out << t->id() << "\t" << r.line << "\t" << isa::to_string(r.op) << "\t" << r.issue << "\t"
-          << r.start << "\t" << r.end << "\n";
+          << r.start << "\t" << r.end;
+      if (r.woken_by.tile >= 0)
+        out << "\t" << r.woken_by.tile << "\t" << r.woken_by.line << "\t" << r.woken_at << "\n";
+      else
+        out << "\t\t\t\n";
     }
+  }
+  isa::write_file_atomically(path, out.str());
+}
+
+std::vector<models::PathSegment> critical_path_of(const models::Platform& platform) {
+  std::vector<models::TileCommands> tiles;
+  for (const auto& t : platform.tiles())
+    if (t->has_program()) tiles.push_back({t->id(), &t->commands()});
+  return models::critical_path(tiles);
+}
+
+void write_critical_path(const std::string& path, const std::vector<models::PathSegment>& segs) {
+  std::ostringstream out;
+  out << "begin\tend\tcycles\tkind\ttile\tfrom_tile\tline\tcommand\n";
+  for (const models::PathSegment& s : segs) {
+    const bool tile = s.kind == models::PathSegment::Kind::kTile;
+    out << s.begin << "\t" << s.end << "\t" << s.end - s.begin << "\t" << (tile ? "tile" : "token")
+        << "\t" << s.tile << "\t" << (tile ? "" : std::to_string(s.from_tile)) << "\t" << s.line
+        << "\t" << isa::to_string(s.op) << "\n";
   }
   isa::write_file_atomically(path, out.str());
 }

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hw/models/critical_path.h"
 #include "hw/models/platform.h"
 
 namespace imc::sim {
@@ -28,6 +29,12 @@ void write_power_csv(const std::string& path, const models::EnergyMeter& energy,
 // One line per executed command, tile by tile in execution order:
 // tile, program line, mnemonic, issue, start and end cycle (tab-separated, with a header).
 void write_command_trace(const std::string& path, const models::Platform& platform);
+// The critical path (hw/models/critical_path.h) of a run made with record_commands, and its
+// TSV: one line per segment in time order, begin, end, cycles, kind (tile or token), the
+// tile, the sending tile of a token, the program line and mnemonic of the command ending a
+// tile's segment or sending a token.
+std::vector<models::PathSegment> critical_path_of(const models::Platform& platform);
+void write_critical_path(const std::string& path, const std::vector<models::PathSegment>& segs);
 void write_vcd(const std::string& path, const models::ActivityTrace& trace,
                const models::EnergyMeter& energy, int64_t period_ps);
 

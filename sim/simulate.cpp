@@ -105,7 +105,7 @@ SimResult simulate(const SimOptions& o) {
     po.rtl = &rtl_session->factory();
   }
 #endif
-  po.record_commands = !o.cmd_trace_path.empty();
+  po.record_commands = !o.cmd_trace_path.empty() || !o.critical_path_path.empty();
   po.seed = o.seed;
   po.batch = batch;
   po.quantum_cycles = o.quantum_cycles;
@@ -160,6 +160,10 @@ SimResult simulate(const SimOptions& o) {
   if (rtl_session) rtl_session->write_vcd();
 #endif
   if (!o.cmd_trace_path.empty()) write_command_trace(o.cmd_trace_path, platform);
+  if (!o.critical_path_path.empty()) {
+    r.critical_path = critical_path_of(platform);
+    write_critical_path(o.critical_path_path, r.critical_path);
+  }
   return r;
 }
 

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hw/arch/load.h"
+#include "hw/models/critical_path.h"
 #include "hw/models/run_status.h"
 #include "sim/tensor_io.h"
 
@@ -24,7 +25,8 @@ struct SimOptions {
   std::vector<std::string> inputs;   // "PATH" or "NAME=PATH"
   std::vector<std::string> outputs;  // "PATH" or "NAME=PATH"
   std::string stats_path, vcd_path, power_path;
-  std::string cmd_trace_path;  // every executed command's issue/start/end cycles (TSV)
+  std::string cmd_trace_path;      // every executed command's issue/start/end cycles (TSV)
+  std::string critical_path_path;  // the chain of work and hand-overs that set the run's end
   uint64_t seed = 1;
   int64_t quantum_cycles = 10000;
   int64_t power_bin_cycles = 100;
@@ -51,6 +53,7 @@ struct SimResult {
   double peak_power_mw = 0;
   std::map<std::string, BatchTensor> outputs;
   nlohmann::json stats;
+  std::vector<models::PathSegment> critical_path;  // with critical_path_path only
 };
 
 // Throws arch::InputError / isa::SyntaxError for bad input (exit 2), RunError for a program

@@ -122,7 +122,14 @@ void allocate_tile(Plan& p, size_t i) {
   for (const Part& q : lp.parts) out_bytes = std::max(out_bytes, output_window(p, i, q).bytes());
   if (out_bytes > obuf) too_big(l.name(), "output", out, out_bytes, "output buffer", obuf);
   if (l.kind == Layer::Kind::kMat) allocate_partials(p, i, slot, ibuf, obuf);
-  if (p.schedule == Schedule::kPipelined) allocate_alt_slots(p, i, ibuf);
+  lp.out_alt = lp.out_addr;
+  if (p.schedule == Schedule::kPipelined) {
+    allocate_alt_slots(p, i, ibuf);
+    // A second output slot (4-byte aligned, as i32 maps are) while the output buffer has
+    // room: the slot holds the output map or a contributor's partial sums.
+    const int64_t slot_bytes = (std::max(out_bytes, lp.partial_bytes) + 3) / 4 * 4;
+    if (2 * slot_bytes <= obuf) lp.out_alt = lp.out_addr + slot_bytes;
+  }
 }
 
 // The program's name for an ONNX tensor: tensor names in a .cmd are [A-Za-z_][A-Za-z0-9_.-]*

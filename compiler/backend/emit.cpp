@@ -241,6 +241,14 @@ void receive_rows(const Plan& p, int e, const Part& part, std::vector<Command>& 
   if (from > 0) out.push_back(wait(p.edges[e].halo_sem, static_cast<int64_t>(from)));
 }
 
+// Byte `offset` of the output map in obuf (a pixel stride on the depth-1 loop), in the slot
+// of inference i0.
+isa::Addr out_addr(const LayerPlan& lp, int64_t offset, int64_t stride) {
+  isa::Addr a = addr(Space::kObuf, lp.out_addr + offset, {{1, stride}});
+  a.rot = lp.out_rotation();
+  return a;
+}
+
 // An owner part: its output (channels of its column group) to every consumer part that reads
 // it, and to the global buffer when it is a network output.
 void pass_output(const Plan& p, size_t i, const Part& part, std::vector<Command>& out) {
@@ -257,8 +265,7 @@ void pass_output(const Plan& p, size_t i, const Part& part, std::vector<Command>
       move_rows(o, overlap(p, e, part, *c), ch, edge_window(p, e, *c).rows.lo, held, out,
                 [&](int64_t dst, int64_t src, int64_t bytes, int64_t stride, bool last) {
                   return send(c->tile, slot_addr(edge, dst, {{1, stride}}),
-                              addr(Space::kObuf, lp.out_addr + src, {{1, stride}}), bytes,
-                              last ? edge.data_sem : -1);
+                              out_addr(lp, src, stride), bytes, last ? edge.data_sem : -1);
                 });
   }
   if (lp.output_index >= 0) {
@@ -266,7 +273,7 @@ void pass_output(const Plan& p, size_t i, const Part& part, std::vector<Command>
     move_rows(o, {part.oy0, part.oy1}, ch, 0, held, out,
               [&](int64_t dst, int64_t src, int64_t bytes, int64_t stride, bool) {
                 return store(addr(Space::kGb, y.gb_addr + dst, {{0, y.stride}, {1, stride}}),
-                             addr(Space::kObuf, lp.out_addr + src, {{1, stride}}), bytes);
+                             out_addr(lp, src, stride), bytes);
               });
     signal_sources(p, out);
   }
@@ -280,7 +287,7 @@ void pass_partials(const Plan& p, size_t i, const Part& part, std::vector<Comman
   out.push_back(wait(lp.partial_credit_sem));
   out.push_back(send(owner_of(p, i, part).tile,
                      addr(Space::kIbuf, lp.partial_slot + (g.rg - 1) * lp.partial_bytes),
-                     addr(Space::kObuf, 0), (part.oy1 - part.oy0) * o.w * g.channels() * 4,
+                     out_addr(lp, 0, 0), (part.oy1 - part.oy0) * o.w * g.channels() * 4,
                      lp.partial_sem));
 }
 

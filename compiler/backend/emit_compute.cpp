@@ -125,8 +125,8 @@ struct Geometry {
   int64_t out_pix, out_row;
   int64_t plane;  // NCHW input (planar): bytes per channel plane, pix/row of one plane; else 0
   int64_t out, res;
-  // Double-buffered input and residual maps: the term selecting inference i0's slot.
-  isa::Addr::Rotation slot_rot, res_rot;
+  // Double-buffered input, residual and output maps: the term selecting inference i0's slot.
+  isa::Addr::Rotation slot_rot, res_rot, out_rot;
 };
 
 Geometry geometry(const Plan& p, size_t layer, const Part& part) {
@@ -149,7 +149,8 @@ Geometry geometry(const Plan& p, size_t layer, const Part& part) {
              o,
              r,
              p.edges[lp.in_edge].rotation(),
-             lp.residual_edge < 0 ? isa::Addr::Rotation{} : p.edges[lp.residual_edge].rotation()};
+             lp.residual_edge < 0 ? isa::Addr::Rotation{} : p.edges[lp.residual_edge].rotation(),
+             lp.out_rotation()};
   if (planar(p, l.input())) {
     const int64_t e = isa::bits_per_element(in.type) / 8;
     g.pix = e;
@@ -273,6 +274,7 @@ void mat_after(const Plan& p, size_t layer, const Part& part, const At& at, int6
       t.src = addr(Space::kAcc, k * nch);
       t.dst = partial_src;
       t.dst.space = Space::kObuf;
+      t.dst.rot = g.out_rot;
       t.count = n * nch;
       t.type = isa::DType::kI32;
       out.push_back(t);
@@ -311,6 +313,7 @@ void mat_after(const Plan& p, size_t layer, const Part& part, const At& at, int6
     t.dst =
         addr(Space::kObuf, g.out + pos * g.out_pix + grp.ch0 * isa::bits_per_element(o.type) / 8,
              {{at.d.dy, at.ystep * g.out_row}, {at.d.dx, at.xstep * g.out_pix}});
+    t.dst.rot = g.out_rot;
     t.count = n * nch;
     t.entry = static_cast<int>(k * nch);
     t.type = o.type;
@@ -341,6 +344,7 @@ void pool_body(const Plan& p, size_t layer, const Part& part, const Run& ry, con
   c.src.rot = g.slot_rot;
   c.dst = addr(Space::kObuf, g.out + (at.oy * o.w + at.ox) * g.out_pix,
                {{at.d.dy, g.out_row}, {at.d.dx, g.out_pix}});
+  c.dst.rot = g.out_rot;
   c.type = in.type;
   c.gather = {in.c, nx, nx > 1 ? g.pix : 0, ny, ny > 1 ? g.row : 0, 0xFFFFFFFFu};
   out.push_back(c);

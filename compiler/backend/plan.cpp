@@ -189,7 +189,11 @@ std::string dump_plan(const Plan& p) {
     if (lp.in_edge >= 0) s << "  in " << edge_text(p, p.edges[lp.in_edge]) << "\n";
     if (lp.residual_edge >= 0)
       s << "  residual " << edge_text(p, p.edges[lp.residual_edge]) << "\n";
-    if (lp.in_edge >= 0) s << "  out obuf[" << lp.out_addr << "]\n";
+    if (lp.in_edge >= 0) {
+      s << "  out obuf[" << lp.out_addr << "]";
+      if (lp.out_alt != lp.out_addr) s << " and obuf[" << lp.out_alt << "]";
+      s << "\n";
+    }
     if (lp.output_index >= 0) s << "  stored as network output " << lp.output_index << "\n";
     if (lp.seq_sem >= 0) s << "  sequence sem " << lp.seq_sem << "\n";
     if (lp.partial_bytes > 0)

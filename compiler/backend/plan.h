@@ -128,7 +128,16 @@ struct LayerPlan {
   int in_edge = -1;        // the layer's input map
   int residual_edge = -1;  // its residual map (MatLayer::residual), or -1
   std::vector<int> out_edges;
-  int64_t out_addr = 0;   // obuf address of the output map
+  int64_t out_addr = 0;  // obuf address of the output map (a contributor's partial sums)
+  // Double buffering of the output (pipelined): a second slot at `out_alt`, inference n
+  // computes into `out_addr` for even n and `out_alt` for odd n, so that its THRESHes need
+  // not wait for the previous inference's SENDs and STOREs to read the map. Equal to
+  // `out_addr`: one slot.
+  int64_t out_alt = 0;
+  isa::Addr::Rotation out_rotation() const {
+    return out_alt != out_addr ? isa::Addr::Rotation{0, 2, out_alt - out_addr}
+                               : isa::Addr::Rotation{};
+  }
   int output_index = -1;  // index in Program::outputs when the output is a network output
   int seq_sem = -1;       // sequential schedule: tokens "the previous inference is done"
   // Split matrices: contributor rg (>= 1) of a column group sends its partial sums, int32

@@ -9,6 +9,9 @@ namespace imc::models {
 
 namespace {
 enum Dir { kEast, kWest, kNorth, kSouth };
+// Cycles before the kernel's time after which a link's reservations are forgotten: a read's
+// reply is reserved from the request's time on, so no packet starts much earlier than now.
+constexpr int64_t kForgetMargin = 4096;
 const char* kDirName[] = {"E", "W", "N", "S"};
 }  // namespace
 
@@ -22,10 +25,10 @@ MeshNoc::MeshNoc(sc_core::sc_module_name name, const arch::ChipParams& chip, Ene
       trace_(trace),
       tiles_(chip.tiles()),
       gb_router_(chip.global_buffer.attach_y * chip.mesh_cols + chip.global_buffer.attach_x),
-      link_free_(6 * tiles_ + 2, 0),
+      links_(static_cast<size_t>(6 * tiles_ + 2)),
       link_signal_(6 * tiles_ + 2, -1),
       clock_(chip.period_ps) {
-  stats_.link_busy.assign(link_free_.size(), 0);
+  stats_.link_busy.assign(links_.size(), 0);
   from_tiles.register_b_transport(this, &MeshNoc::b_transport);
   from_tiles.register_transport_dbg(this, &MeshNoc::transport_dbg);
   from_tiles.register_get_direct_mem_ptr(this, &MeshNoc::get_direct_mem_ptr);
@@ -87,11 +90,15 @@ int64_t MeshNoc::transfer(int src, int dst, int64_t start, int64_t bytes) {
   const int64_t w = chip_.noc.link_width_bits;
   const int64_t flits = 1 + (bytes * 8 + w - 1) / w;  // a header flit, then the payload
   path(src, dst, scratch_path_);
+  // Requests reach the NoC in simulated-time order, none starting before the kernel's time;
+  // reservations far enough in the past can no longer matter.
+  const int64_t forget = clock_.cycle_of(sc_core::sc_time_stamp()) - kForgetMargin;
   int64_t head = start;
   for (int link : scratch_path_) {
-    const int64_t enter = chip_.noc.contention ? std::max(head, link_free_[link]) : head;
+    LinkCalendar& cal = links_[static_cast<size_t>(link)];
+    cal.forget_until(forget);
+    const int64_t enter = chip_.noc.contention ? cal.reserve(head, flits) : head;
     stats_.contention_cycles += enter - head;
-    link_free_[link] = enter + flits;
     stats_.link_busy[link] += flits;
     if (link_signal_[link] >= 0) trace_.busy(link_signal_[link], enter, enter + flits);
     head = enter + chip_.noc.hop_cycles;

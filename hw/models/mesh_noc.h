@@ -1,5 +1,6 @@
 // 2D mesh network-on-chip: XY routing, a fixed per-hop latency, one flit per link per cycle,
-// and contention: a packet waits for each link until earlier packets have left it. Each tile
+// and contention: a packet waits at each link for a gap between the packets reserved on it
+// before (link_calendar.h). Each tile
 // and the global buffer's port inject and eject through links of their own. TLM-2.0 LT:
 // b_transport forwards the payload to its target and annotates the arrival time.
 #pragma once
@@ -17,6 +18,7 @@
 #include "hw/models/activity_trace.h"
 #include "hw/models/clock.h"
 #include "hw/models/energy_meter.h"
+#include "hw/models/link_calendar.h"
 
 namespace imc::models {
 
@@ -62,8 +64,8 @@ class MeshNoc : public sc_core::sc_module {
   ActivityTrace& trace_;
   int tiles_;
   int gb_router_;
-  std::vector<int64_t> link_free_;  // cycle each link is free again
-  std::vector<int> link_signal_;    // trace signal per link, -1 when not traced
+  std::vector<LinkCalendar> links_;  // the cycles each link is taken
+  std::vector<int> link_signal_;     // trace signal per link, -1 when not traced
   std::vector<int> scratch_path_;
   NocStats stats_;
   Clock clock_;

@@ -48,6 +48,7 @@ Tile::Tile(sc_core::sc_module_name name, int id, const arch::ChipParams& chip,
       acc_(static_cast<size_t>(chip.tile.accumulator_entries), 0),
       thresholds_(static_cast<size_t>(chip.tile.threshold_entries)),
       sems_(static_cast<size_t>(chip.tile.semaphores), 0),
+      last_token_(static_cast<size_t>(chip.tile.semaphores)),
       scoreboard_(kFirstXbar + chip.tile.crossbars),
       record_commands_(record_commands) {
   from_noc.register_b_transport(this, &Tile::b_transport);
@@ -126,6 +127,7 @@ void Tile::execute(const isa::Command& c) {
   using Op = isa::Opcode;
   ++opcode_counts_[static_cast<int>(c.op) & 15];
   last_start_ = last_end_ = issue_;
+  woken_ = {};
   // Work for the next inference (a prefetch, an early hand-over): none after the last one.
   // The command still takes its issue slot.
   const bool skipped = c.not_last && !loops_.empty() && loops_[0].index + 1 == loops_[0].count;
@@ -191,7 +193,9 @@ void Tile::execute(const isa::Command& c) {
       break;
   }
   charge(EnergyClass::kControl, chip_.energy.command_issue_pj, issue_, issue_ + tp_.issue_cycles);
-  if (record_commands_) records_.push_back({c.line, c.op, issue_, last_start_, last_end_});
+  if (record_commands_)
+    records_.push_back(
+        {c.line, c.op, issue_, last_start_, last_end_, woken_.origin, woken_.arrival});
   issue_ += tp_.issue_cycles;
   ++pc_;
   scoreboard_.settle(issue_);
@@ -205,7 +209,7 @@ void Tile::halt() {
   done_cycle_ = done;
   halted_ = true;
   if (record_commands_)
-    records_.push_back({current_->line, isa::Opcode::kHalt, issue_, done, done});
+    records_.push_back({current_->line, isa::Opcode::kHalt, issue_, done, done, {}, 0});
   set_state(State::kIdle, done);
   sync();
 }

@@ -22,6 +22,7 @@
 #include "hw/isa/program.h"
 #include "hw/models/activity_trace.h"
 #include "hw/models/clock.h"
+#include "hw/models/command_record.h"
 #include "hw/models/crossbar_array.h"
 #include "hw/models/energy_meter.h"
 #include "hw/models/rtl_port.h"
@@ -31,22 +32,15 @@
 
 namespace imc::models {
 
-// Carried by a SEND's write: the semaphore to raise at the destination when the data lands.
+// Carried by a SEND's write (the semaphore to raise at the destination when the data lands)
+// and by a SIGNAL's token (sem -1: the address names it); both say who sent them.
 struct SemaphoreExtension : tlm::tlm_extension<SemaphoreExtension> {
   int sem = -1;
+  TokenOrigin origin;
   tlm_extension_base* clone() const override { return new SemaphoreExtension(*this); }
   void copy_from(const tlm_extension_base& e) override {
-    sem = static_cast<const SemaphoreExtension&>(e).sem;
+    *this = static_cast<const SemaphoreExtension&>(e);
   }
-};
-
-// One executed command, for comparing runs command by command (imcsim --cmd-trace).
-struct CommandRecord {
-  int line = 0;  // of the command in the program
-  isa::Opcode op = isa::Opcode::kHalt;
-  int64_t issue = 0;  // cycle it issued
-  int64_t start = 0;  // cycle its unit started (= issue for commands without a unit)
-  int64_t end = 0;    // cycle its unit became free
 };
 
 class Tile : public sc_core::sc_module {
@@ -142,7 +136,16 @@ class Tile : public sc_core::sc_module {
   std::vector<int32_t> acc_;
   std::vector<ThresholdEntry> thresholds_;
   std::vector<int64_t> sems_;
-  std::multimap<int64_t, int> pending_sems_;  // arrival cycle -> semaphore
+  struct PendingToken {
+    int sem;
+    TokenOrigin origin;
+  };
+  std::multimap<int64_t, PendingToken> pending_sems_;  // arrival cycle -> token
+  struct LastToken {
+    TokenOrigin origin;
+    int64_t arrival = 0;
+  };
+  std::vector<LastToken> last_token_;  // per semaphore, the latest token delivered
   sc_core::sc_event deliver_event_, sem_changed_;
 
   Scoreboard scoreboard_;
@@ -179,6 +182,7 @@ class Tile : public sc_core::sc_module {
   // Per-command record (--cmd-trace): the last occupy() of the current command.
   bool record_commands_ = false;
   int64_t last_start_ = 0, last_end_ = 0;
+  LastToken woken_;  // the current WAIT's releasing token, if it blocked
   std::vector<CommandRecord> records_;
 
   // Trace signals.

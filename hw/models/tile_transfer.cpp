@@ -81,6 +81,7 @@ void Tile::exec_send(const isa::Command& c) {
   payload_.set_byte_enable_ptr(nullptr);
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sem_ext_.sem = c.sem;
+  sem_ext_.origin = {id_, c.line, start};
   if (c.sem >= 0) payload_.set_extension(&sem_ext_);
   sc_core::sc_time delay = delay_until(start);
   if (dst >= 0 && dst < static_cast<int64_t>(kObufOffset)) {
@@ -122,8 +123,12 @@ void Tile::exec_signal(const isa::Command& c) {
   payload_.set_streaming_width(4);
   payload_.set_byte_enable_ptr(nullptr);
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sem_ext_.sem = -1;
+  sem_ext_.origin = {id_, c.line, start};
+  payload_.set_extension(&sem_ext_);
   sc_core::sc_time delay = delay_until(start);
   to_noc->b_transport(payload_, delay);
+  payload_.clear_extension(&sem_ext_);
   if (!payload_.is_response_ok()) {
     fault("tile " + std::to_string(c.tile) + " has no semaphore " + std::to_string(c.sem));
   }
@@ -139,6 +144,7 @@ void Tile::exec_wait(const isa::Command& c) {
     wait_since_ = issue_;
     set_state(State::kWaiting, issue_);
     while (sems_[c.sem] < c.count) wait(sem_changed_);
+    woken_ = last_token_[c.sem];
     issue_ = std::max(issue_, clock_.now());
     set_state(State::kRunning, issue_);
     wait_since_ = -1;
@@ -153,6 +159,7 @@ void Tile::exec_wait(const isa::Command& c) {
 void Tile::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   const uint64_t offset = decode_address(p.get_address()).offset;
   const int64_t arrival = clock_.cycle_of(sc_core::sc_time_stamp() + delay);
+  const auto* ext = p.get_extension<SemaphoreExtension>();
   int sem = -1;
   if (offset >= kSemOffset) {
     sem = static_cast<int>((offset - kSemOffset) / 4);
@@ -168,14 +175,14 @@ void Tile::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
     std::memcpy(mem.data() + local, p.get_data_ptr(), n);
     energy_.charge(EnergyClass::kBuffer, id_, chip_.energy.buffer_access_pj_per_bit * 8.0 * n,
                    arrival, arrival);
-    if (auto* ext = p.get_extension<SemaphoreExtension>()) sem = ext->sem;
+    if (ext != nullptr) sem = ext->sem;
   }
   if (sem >= static_cast<int>(sems_.size())) {
     p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
   if (sem >= 0) {
-    pending_sems_.emplace(arrival, sem);
+    pending_sems_.emplace(arrival, PendingToken{sem, ext ? ext->origin : TokenOrigin{}});
     // Tokens count from the start of their arrival cycle: a WAIT issued then sees them.
     deliver_event_.notify(clock_.until(std::max(arrival, clock_.now() + 1)));
   }
@@ -186,7 +193,9 @@ void Tile::deliver_semaphores() {
   const int64_t now = clock_.now();
   bool raised = false;
   while (!pending_sems_.empty() && pending_sems_.begin()->first <= now) {
-    ++sems_[pending_sems_.begin()->second];
+    const auto& [arrival, token] = *pending_sems_.begin();
+    ++sems_[token.sem];
+    last_token_[token.sem] = {token.origin, arrival};
     pending_sems_.erase(pending_sems_.begin());
     raised = true;
   }

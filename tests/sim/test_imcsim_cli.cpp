@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -99,15 +100,19 @@ TEST(ImcsimCycles, NocLatencyIsHopsPlusSerialisation) {
   EXPECT_NEAR(st["energy_pj"]["noc"].get<double>(), 9 * 16 * 0.64, 1e-6);
 }
 
-// --cmd-trace rows `tile line command issue start end`, by tile and program line.
+// --cmd-trace rows `tile line command issue start end [woken_by...]`, by tile and program
+// line: the cycles.
 std::map<std::pair<int, int>, std::array<int64_t, 3>> read_cmd_trace(const std::string& path) {
   std::ifstream in(path);
   std::string header, op;
   std::getline(in, header);
   std::map<std::pair<int, int>, std::array<int64_t, 3>> rows;
-  int tile = 0, line = 0;
-  std::array<int64_t, 3> t{};
-  while (in >> tile >> line >> op >> t[0] >> t[1] >> t[2]) rows[{tile, line}] = t;
+  for (std::string row; std::getline(in, row);) {
+    std::istringstream fields(row);
+    int tile = 0, line = 0;
+    std::array<int64_t, 3> t{};
+    if (fields >> tile >> line >> op >> t[0] >> t[1] >> t[2]) rows[{tile, line}] = t;
+  }
   return rows;
 }
 
@@ -223,6 +228,36 @@ TEST(ImcsimCycles, SignalWaitsForEverythingIssuedBefore) {
   // The MVM ends at 17, so the token leaves then: a header flit and one flit for its 4 bytes
   // cross inject, one east hop and eject, landing at 17 + 3 + 2 - 1 = 21; tile 1 halts at 22.
   EXPECT_EQ(st["cycles"], 22);
+}
+
+// The same two tiles: the critical path is tile 0's MVM up to its SIGNAL (17 cycles), the
+// token in flight (17..21), tile 1 from its WAIT to HALT (21..22); the trace names the token
+// that released the WAIT.
+TEST(ImcsimCriticalPath, FollowsTheTokenThatReleasedTheWait) {
+  Scratch s;
+  const std::string prog = s.file("p.cmd",
+                                  ".tile 0\n"
+                                  "  MVM xb=0 src=ibuf[0] type=u8 elems=256 cols=256 dst=acc[0]\n"
+                                  "  SIGNAL tile=1 sem=2\n"
+                                  "  HALT\n"
+                                  ".tile 1\n"
+                                  "  WAIT sem=2\n"
+                                  "  HALT\n");
+  const ToolRun r =
+      run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml --prog " + prog + " --critical-path " +
+                                  s.path("cp.tsv") + " --cmd-trace " + s.path("t.tsv"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(read_text(s.path("cp.tsv")),
+            "begin\tend\tcycles\tkind\ttile\tfrom_tile\tline\tcommand\n"
+            "0\t17\t17\ttile\t0\t\t3\tSIGNAL\n"
+            "17\t21\t4\ttoken\t1\t0\t3\tSIGNAL\n"
+            "21\t22\t1\ttile\t1\t\t7\tHALT\n");
+  EXPECT_NE(r.out.find("critical path 22 cycles: hand-overs 18%, tile 0 77%, tile 1 5%\n"),
+            std::string::npos)
+      << r.out;
+  const std::string trace = read_text(s.path("t.tsv"));
+  EXPECT_NE(trace.find("1\t6\tWAIT\t21\t0\t21\t0\t3\t21\n"), std::string::npos) << trace;
+  EXPECT_NE(trace.find("0\t3\tSIGNAL\t1\t17\t19\t\t\t\n"), std::string::npos) << trace;
 }
 
 // Runs `prog` on tile8x8 with the scratch's x.npy; the y.npy it writes (empty on failure).

@@ -185,6 +185,43 @@ TEST(Pipeline, InputsAlternateBetweenTwoSlotsAndArePrefetched) {
   for (const isa::Command& c : commands(seq, Opcode::kMvm).loop) EXPECT_EQ(c.src.rot.depth, -1);
 }
 
+// Every map a tile computes (THRESH, POOL) goes to one of two output slots by inference, and
+// what reads it (SEND, STORE) reads that slot: the next inference's requantization need not
+// wait for the previous one's hand-over to leave the output buffer. Partial sums of a split
+// matrix too. The sequential baseline keeps one slot.
+void expect_two_output_slots(GraphBuilder& b) {
+  const isa::Program pipe = compile(b);
+  int writes = 0, reads = 0;
+  for (Opcode op : {Opcode::kThresh, Opcode::kPool})
+    for (const isa::Command& c : commands(pipe, op).loop) {
+      if (c.dst.space != isa::Space::kObuf) continue;
+      EXPECT_EQ(c.dst.rot.depth, 0);
+      EXPECT_EQ(c.dst.rot.period, 2);
+      EXPECT_GT(c.dst.rot.stride, 0);
+      ++writes;
+    }
+  for (Opcode op : {Opcode::kSend, Opcode::kStore})
+    for (const isa::Command& c : commands(pipe, op).loop) {
+      if (c.src.space != isa::Space::kObuf) continue;
+      EXPECT_EQ(c.src.rot.depth, 0);
+      EXPECT_GT(c.src.rot.stride, 0);
+      ++reads;
+    }
+  EXPECT_GT(writes, 0);
+  EXPECT_GT(reads, 0);
+  check(b, Schedule::kPipelined);
+  for (const isa::Command& c : commands(compile(b, Schedule::kSequential), Opcode::kThresh).loop)
+    EXPECT_EQ(c.dst.rot.depth, -1);
+}
+
+TEST(Pipeline, OutputsAlternateBetweenTwoSlots) {
+  GraphBuilder cnn = cnn_28x28();
+  expect_two_output_slots(cnn);
+  GraphBuilder fc(5);  // 3136 -> 128: two row groups on tile8x8, one sends partial sums
+  fc.output(fc.dense(fc.input(isa::DType::kB1, 1, 1, 3136), 128, isa::DType::kI32));
+  expect_two_output_slots(fc);
+}
+
 // u8 12x12 -> conv3x3(16) -> a 12x12 kernel to 10 sums: the last layer is a 2304x10 matrix,
 // 12 row blocks of 192x10.
 GraphBuilder conv_then_dense_12x12(unsigned seed) {
