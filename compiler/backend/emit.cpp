@@ -79,24 +79,50 @@ void signal_sources(const Plan& p, std::vector<Command>& out) {
       for (const Part& q : src.parts) out.push_back(signal(q.tile, src.seq_sem));
 }
 
-// Credits for consumer part `part`'s input slots, to every producer part that fills them: of
-// the double-buffered slots (`buffered`) or of the others. One at setup for each; then a
-// single slot is handed back once its inference is computed, and a double-buffered edge
-// hands back the other slot as soon as this inference's map has arrived (the SIGNAL waits for
-// the previous inference's compute, the last reader of that slot). Handing it back only then
+// Semaphore `even` for even inferences and `odd` for odd ones (odd -1: `even` always), as
+// the command for inference i0 + ahead uses them (docs/isa.md altsem).
+isa::Command with_sems(isa::Command c, int even, int odd, int ahead = 0) {
+  c.sem = even;
+  if (odd >= 0) {
+    c.alt_sem = odd;
+    if (ahead % 2) std::swap(c.sem, c.alt_sem);
+  }
+  return c;
+}
+
+// When a consumer part hands its input slots back to the producer parts (or loaders) that
+// fill them. kSetup: one credit per slot. kArrived: a double-buffered edge with one semaphore
+// hands the other slot back as soon as this inference's map has arrived (the SIGNAL waits for
+// the previous inference's compute, the last reader of that slot); handing it back only then
 // keeps every sender at most one inference ahead of the others, so a semaphore counting
-// several senders (or receivers) never mixes two inferences.
-void give_credits(const Plan& p, const LayerPlan& lp, const Part& part, bool buffered,
+// several senders (or receivers) never mixes two inferences. kComputed: a single slot, or a
+// slot of an edge with a semaphore per slot (which keeps the inferences apart by itself),
+// once this inference is computed.
+enum class CreditTime { kSetup, kArrived, kComputed };
+
+void give_credits(const Plan& p, const LayerPlan& lp, const Part& part, CreditTime when,
                   std::vector<Command>& out) {
   for (int e : in_edges(lp)) {
     const Edge& edge = p.edges[e];
-    if (!reads_edge(p, e, part) || edge.double_buffered() != buffered) continue;
+    if (!reads_edge(p, e, part)) continue;
+    const bool arrived = edge.double_buffered() && !edge.slot_sems();
+    if ((when == CreditTime::kArrived) != arrived && when != CreditTime::kSetup) continue;
+    std::vector<int> tiles;
     if (edge.producer < 0) {  // the input's rows other parts loaded and sent
-      for (const HaloRows& h : halo_from(p, e, part))
-        out.push_back(signal(h.part->tile, edge.halo_credit_sem));
-      continue;
+      for (const HaloRows& h : halo_from(p, e, part)) tiles.push_back(h.part->tile);
+    } else {
+      for (const Part* from : senders(p, e, part)) tiles.push_back(from->tile);
     }
-    for (const Part* from : senders(p, e, part)) out.push_back(signal(from->tile, edge.credit_sem));
+    const int even = edge.producer < 0 ? edge.halo_credit_sem : edge.credit_sem;
+    const int odd = edge.producer < 0 ? edge.halo_credit_sem_odd : edge.credit_sem_odd;
+    for (int t : tiles) {
+      if (when != CreditTime::kSetup) {
+        out.push_back(with_sems(signal(t, even), even, odd));
+      } else {
+        out.push_back(signal(t, even));
+        if (odd >= 0) out.push_back(signal(t, odd));
+      }
+    }
   }
 }
 
@@ -110,8 +136,7 @@ void credit_contributors(const Plan& p, size_t i, const Part& part, std::vector<
 // slots are free while the crossbars are still being programmed.
 void emit_setup(const Plan& p, size_t i, const Part& part, std::vector<Command>& out) {
   const LayerPlan& lp = p.layers[i];
-  give_credits(p, lp, part, true, out);
-  give_credits(p, lp, part, false, out);
+  give_credits(p, lp, part, CreditTime::kSetup, out);
   credit_contributors(p, i, part, out);
   if (lp.output_index >= 0 && owns_output(p, i, part)) signal_sources(p, out);
 }
@@ -219,7 +244,10 @@ void send_rows(const Plan& p, int e, const Part& part, int ahead, bool in_loop,
     const int64_t off = held_at(p, e, q, s);
     return in_loop ? slot_addr(edge, off, {}, ahead) : addr(Space::kIbuf, edge.slot + off);
   };
-  Command credit = wait(edge.halo_credit_sem, static_cast<int64_t>(to.size()));
+  const int ahead_now = in_loop ? ahead : 0;
+  Command credit =
+      with_sems(wait(edge.halo_credit_sem, static_cast<int64_t>(to.size())), edge.halo_credit_sem,
+                in_loop ? edge.halo_credit_sem_odd : -1, ahead_now);
   credit.not_last = next;
   out.push_back(credit);
   for (const HaloRows& h : to) {
@@ -227,8 +255,10 @@ void send_rows(const Plan& p, int e, const Part& part, int ahead, bool in_loop,
     for (const Rows& r : h.rows)
       for (const Span& s : row_spans(p, e, r)) spans.push_back(s);
     for (size_t k = 0; k < spans.size(); ++k) {  // the last one raises the semaphore
-      Command c = send(h.part->tile, at(*h.part, spans[k]), at(part, spans[k]), spans[k].bytes,
-                       k + 1 == spans.size() ? edge.halo_sem : -1);
+      const bool last = k + 1 == spans.size();
+      Command c = with_sems(
+          send(h.part->tile, at(*h.part, spans[k]), at(part, spans[k]), spans[k].bytes, -1),
+          last ? edge.halo_sem : -1, last && in_loop ? edge.halo_sem_odd : -1, ahead_now);
       c.not_last = next;
       out.push_back(c);
     }
@@ -238,7 +268,10 @@ void send_rows(const Plan& p, int e, const Part& part, int ahead, bool in_loop,
 // The receiving side: wait for this part's share of the rows the others loaded.
 void receive_rows(const Plan& p, int e, const Part& part, std::vector<Command>& out) {
   const size_t from = halo_from(p, e, part).size();
-  if (from > 0) out.push_back(wait(p.edges[e].halo_sem, static_cast<int64_t>(from)));
+  const Edge& edge = p.edges[e];
+  if (from > 0)
+    out.push_back(with_sems(wait(edge.halo_sem, static_cast<int64_t>(from)), edge.halo_sem,
+                            edge.halo_sem_odd));
 }
 
 // Byte `offset` of the output map in obuf (a pixel stride on the depth-1 loop), in the slot
@@ -260,12 +293,14 @@ void pass_output(const Plan& p, size_t i, const Part& part, std::vector<Command>
     const Edge& edge = p.edges[e];
     const std::vector<const Part*> to = receivers(p, e, part);
     if (to.empty()) continue;
-    out.push_back(wait(edge.credit_sem, static_cast<int64_t>(to.size())));
+    out.push_back(with_sems(wait(edge.credit_sem, static_cast<int64_t>(to.size())), edge.credit_sem,
+                            edge.credit_sem_odd));
     for (const Part* c : to)
       move_rows(o, overlap(p, e, part, *c), ch, edge_window(p, e, *c).rows.lo, held, out,
                 [&](int64_t dst, int64_t src, int64_t bytes, int64_t stride, bool last) {
-                  return send(c->tile, slot_addr(edge, dst, {{1, stride}}),
-                              out_addr(lp, src, stride), bytes, last ? edge.data_sem : -1);
+                  return with_sems(send(c->tile, slot_addr(edge, dst, {{1, stride}}),
+                                        out_addr(lp, src, stride), bytes, -1),
+                                   last ? edge.data_sem : -1, last ? edge.data_sem_odd : -1);
                 });
   }
   if (lp.output_index >= 0) {
@@ -298,7 +333,9 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
   for (int e : in_edges(lp)) {
     if (!reads_edge(p, e, part)) continue;
     if (p.edges[e].producer >= 0) {
-      out.push_back(wait(p.edges[e].data_sem, static_cast<int64_t>(senders(p, e, part).size())));
+      const Edge& edge = p.edges[e];
+      out.push_back(with_sems(wait(edge.data_sem, static_cast<int64_t>(senders(p, e, part).size())),
+                              edge.data_sem, edge.data_sem_odd));
       continue;
     }
     if (!prefetches(p, e)) {
@@ -307,7 +344,7 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
     }
     receive_rows(p, e, part, out);
   }
-  give_credits(p, lp, part, true, out);  // before the prefetch: SIGNAL would wait for it
+  give_credits(p, lp, part, CreditTime::kArrived, out);  // before the prefetch: SIGNAL waits for it
   for (int e : in_edges(lp))
     if (reads_edge(p, e, part) && prefetches(p, e)) load_rows(p, e, part, 1, true, out);
   if (adds_partials(p, i, part))
@@ -318,7 +355,7 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
     emit_pool_compute(p, i, part, out);
   for (int e : in_edges(lp))
     if (reads_edge(p, e, part) && prefetches(p, e)) send_rows(p, e, part, 1, true, out);
-  give_credits(p, lp, part, false, out);
+  give_credits(p, lp, part, CreditTime::kComputed, out);
   credit_contributors(p, i, part, out);
   if (owns_output(p, i, part))
     pass_output(p, i, part, out);

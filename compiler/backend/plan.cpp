@@ -121,6 +121,8 @@ std::string edge_text(const Plan& p, const Edge& e) {
   if (e.double_buffered()) s << " and ibuf[" << e.alt << "]";
   if (e.data_sem >= 0) s << " data_sem " << e.data_sem;
   if (e.credit_sem >= 0) s << " credit_sem " << e.credit_sem;
+  if (e.data_sem_odd >= 0)
+    s << " (odd inferences: " << e.data_sem_odd << ", " << e.credit_sem_odd << ")";
   return s.str();
 }
 

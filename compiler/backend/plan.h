@@ -96,12 +96,20 @@ struct Edge {
   }
   int data_sem = -1;    // consumer's semaphore counting arrived maps
   int credit_sem = -1;  // producer's semaphore counting free slots at the consumer
+  // A double-buffered edge whose tiles have the semaphores for it: one semaphore per slot
+  // (these count the odd inferences' maps and the credits of the odd slot; data_sem and
+  // credit_sem the even ones', docs/isa.md altsem), so both slots can be handed back as soon
+  // as they are read. -1: one semaphore for both slots, the second slot handed back only
+  // once the next map has arrived.
+  int data_sem_odd = -1, credit_sem_odd = -1;
   // The network input read by several parts (pipelined): own[k] are the rows consumer part k
   // LOADs; it SENDs those another part reads to it (raising that part's halo_sem, after a
   // credit on its own halo_credit_sem), so the global buffer sends every byte once. Empty:
   // each part LOADs what it reads.
   std::vector<std::vector<Rows>> own;
   int halo_sem = -1, halo_credit_sem = -1;
+  int halo_sem_odd = -1, halo_credit_sem_odd = -1;  // as data_sem_odd, for these rows
+  bool slot_sems() const { return data_sem_odd >= 0 || halo_sem_odd >= 0; }
 };
 
 // One tile's share of a layer: output rows oy0..oy1-1 (spatial split: place() splits the

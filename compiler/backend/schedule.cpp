@@ -16,6 +16,32 @@ namespace imc::compiler {
 
 namespace {
 
+// One more semaphore of layer `layer`'s tiles if they have it, else -1.
+int spare_sem(const Plan& p, int& counter) {
+  return counter < p.chip->tile.semaphores ? counter++ : -1;
+}
+
+// Double-buffered edges get a semaphore per slot while the tiles have them: the consumer's
+// for the odd inferences' maps (or input rows passed between tiles), the producer's (or
+// loader's) for the credits of the odd slot.
+void assign_slot_sems(Plan& p, std::vector<int>& counter) {
+  for (Edge& e : p.edges) {
+    if (!e.double_buffered()) continue;
+    if (e.producer >= 0) {
+      int& consumer = counter[static_cast<size_t>(e.consumer)];
+      int& producer = counter[static_cast<size_t>(e.producer)];
+      if (consumer >= p.chip->tile.semaphores || producer >= p.chip->tile.semaphores) continue;
+      e.data_sem_odd = spare_sem(p, consumer);
+      e.credit_sem_odd = spare_sem(p, producer);
+    } else if (!e.own.empty()) {
+      int& tiles = counter[static_cast<size_t>(e.consumer)];
+      if (tiles + 2 > p.chip->tile.semaphores) continue;
+      e.halo_sem_odd = spare_sem(p, tiles);
+      e.halo_credit_sem_odd = spare_sem(p, tiles);
+    }
+  }
+}
+
 int next_sem(const Plan& p, size_t layer, int& counter) {
   if (counter >= p.chip->tile.semaphores)
     throw BackendError("layer '" + p.g->layers[layer].name() + "': needs more than the " +
@@ -48,7 +74,10 @@ void schedule_tiles(Plan& p) {
     e.halo_sem = next_sem(p, static_cast<size_t>(e.consumer), counter[e.consumer]);
     e.halo_credit_sem = next_sem(p, static_cast<size_t>(e.consumer), counter[e.consumer]);
   }
-  if (p.schedule != Schedule::kSequential) return;
+  if (p.schedule != Schedule::kSequential) {
+    assign_slot_sems(p, counter);
+    return;
+  }
   for (size_t i = 0; i < p.layers.size(); ++i)
     if (p.edges[p.layers[i].in_edge].producer < 0) p.layers[i].seq_sem = next_sem(p, i, counter[i]);
 }

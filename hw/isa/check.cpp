@@ -200,6 +200,7 @@ class Checker {
         if (c.op == Opcode::kSend) {
           dest_tile(c.tile);
           if (c.sem != -1) sem(c.sem);
+          if (c.alt_sem != -1) sem(c.alt_sem);
         }
         positive("bytes", c.bytes);
         extent("dst", c.dst, 0, c.bytes);
@@ -208,9 +209,11 @@ class Checker {
       case Opcode::kSignal:
         dest_tile(c.tile);
         sem(c.sem);
+        if (c.alt_sem != -1) sem(c.alt_sem);
         return;
       case Opcode::kWait:
         sem(c.sem);
+        if (c.alt_sem != -1) sem(c.alt_sem);
         positive("count", c.count);
         return;
       case Opcode::kMvm: {

@@ -62,6 +62,8 @@ std::vector<OpcodeSpec> build_table() {
   const OperandSpec count = req_int("count", Field::kCount, 0, kI64Max);
   // Skipped in the batch loop's last iteration: work for the next inference.
   const OperandSpec not_last = opt_int("notlast", Field::kNotLast, 0, 0, 1);
+  // The semaphore of odd iterations of the batch loop: one per slot of a double buffer.
+  const OperandSpec alt_sem = opt_int("altsem", Field::kAltSem, -1, -1, kIntMax);
 
   set(Opcode::kWxb, "WXB", {xb, row, col, data()});
   set(Opcode::kWth, "WTH", {entry, data()});
@@ -74,11 +76,11 @@ std::vector<OpcodeSpec> build_table() {
       {addr("dst", Field::kDst, kBufs), addr("src", Field::kSrc, kBufs), bytes});
   set(Opcode::kSend, "SEND",
       {tile, addr("dst", Field::kDst, kBufs), addr("src", Field::kSrc, kBufs), bytes,
-       opt_int("sem", Field::kSem, -1, -1, kIntMax), not_last});
-  set(Opcode::kSignal, "SIGNAL", {tile, req_int("sem", Field::kSem, 0, kIntMax)});
+       opt_int("sem", Field::kSem, -1, -1, kIntMax), alt_sem, not_last});
+  set(Opcode::kSignal, "SIGNAL", {tile, req_int("sem", Field::kSem, 0, kIntMax), alt_sem});
   set(Opcode::kWait, "WAIT",
-      {req_int("sem", Field::kSem, 0, kIntMax), opt_int("count", Field::kCount, 1, 0, kI64Max),
-       not_last});
+      {req_int("sem", Field::kSem, 0, kIntMax), alt_sem,
+       opt_int("count", Field::kCount, 1, 0, kI64Max), not_last});
 
   std::vector<OperandSpec> mvm = {xb, addr("src", Field::kSrc, kBufs), type(kInputTypes)};
   for (const OperandSpec& g : gather_ops()) mvm.push_back(g);
@@ -185,6 +187,8 @@ int64_t get_field(const Command& c, Field f) {
       return c.scale;
     case Field::kNotLast:
       return c.not_last ? 1 : 0;
+    case Field::kAltSem:
+      return c.alt_sem;
     case Field::kSrc:
     case Field::kDst:
       break;
@@ -258,6 +262,9 @@ void set_field(Command& c, Field f, int64_t v) {
       return;
     case Field::kNotLast:
       c.not_last = v != 0;
+      return;
+    case Field::kAltSem:
+      c.alt_sem = i;
       return;
     case Field::kSrc:
     case Field::kDst:

@@ -45,6 +45,7 @@ enum class Field : uint8_t {
   kAccumulate,
   kScale,
   kNotLast,
+  kAltSem,
 };
 
 struct OperandSpec {

@@ -100,7 +100,9 @@ struct Command {
   bool accumulate = false;  // MVM: add into acc (true) or overwrite it (false)
   int scale = 1;            // ACCADD
   bool not_last = false;    // LOAD/SEND/WAIT: skipped in the outermost LOOP's last iteration
-  int line = 0;             // source line in the .cmd file (0 when unknown), for messages
+  int alt_sem = -1;  // SEND SIGNAL WAIT: the semaphore used instead of `sem` in odd iterations of
+                     // the outermost LOOP (-1: always `sem`)
+  int line = 0;      // source line in the .cmd file (0 when unknown), for messages
   bool operator==(const Command& o) const;
 };
 

@@ -9,9 +9,10 @@ namespace imc::models {
 
 namespace {
 enum Dir { kEast, kWest, kNorth, kSouth };
-// Cycles before the kernel's time after which a link's reservations are forgotten: a read's
-// reply is reserved from the request's time on, so no packet starts much earlier than now.
-constexpr int64_t kForgetMargin = 4096;
+// Cycles before the kernel's time after which a link's reservations are forgotten: requests
+// reach the NoC at the kernel's time and no packet (a read's reply neither) starts before it;
+// the margin is for safety only.
+constexpr int64_t kForgetMargin = 64;
 const char* kDirName[] = {"E", "W", "N", "S"};
 }  // namespace
 

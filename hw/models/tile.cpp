@@ -322,8 +322,9 @@ RunFault Tile::stuck_at() const {
   f.cycle = wait_since_ >= 0 ? wait_since_ : issue_;
   if (current_ != nullptr && current_->op == isa::Opcode::kWait) {
     std::ostringstream w;
-    w << "waits forever: semaphore " << current_->sem << " holds " << sems_[current_->sem] << " of "
-      << current_->count << " and no tile can raise it any more";
+    const int sem = semaphore(*current_);
+    w << "waits forever: semaphore " << sem << " holds " << sems_[sem] << " of " << current_->count
+      << " and no tile can raise it any more";
     f.what = w.str();
   } else {
     f.what = "never reached HALT";

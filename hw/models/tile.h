@@ -82,6 +82,9 @@ class Tile : public sc_core::sc_module {
   void exec_send(const isa::Command& c);
   void exec_signal(const isa::Command& c);
   void exec_wait(const isa::Command& c);
+  // The semaphore a SEND, SIGNAL or WAIT uses in this iteration: `altsem` in odd iterations
+  // of the outermost LOOP.
+  int semaphore(const isa::Command& c) const;
   void exec_mvm(const isa::Command& c);
   void exec_accadd(const isa::Command& c);
   void exec_thresh(const isa::Command& c);

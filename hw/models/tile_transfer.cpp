@@ -80,9 +80,10 @@ void Tile::exec_send(const isa::Command& c) {
   payload_.set_streaming_width(static_cast<unsigned>(c.bytes));
   payload_.set_byte_enable_ptr(nullptr);
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  sem_ext_.sem = c.sem;
+  const int sem = semaphore(c);
+  sem_ext_.sem = sem;
   sem_ext_.origin = {id_, c.line, start};
-  if (c.sem >= 0) payload_.set_extension(&sem_ext_);
+  if (sem >= 0) payload_.set_extension(&sem_ext_);
   sc_core::sc_time delay = delay_until(start);
   if (dst >= 0 && dst < static_cast<int64_t>(kObufOffset)) {
     to_noc->b_transport(payload_, delay);
@@ -94,7 +95,7 @@ void Tile::exec_send(const isa::Command& c) {
     std::ostringstream m;
     m << "SEND destination " << isa::to_string(c.dst.space) << "[" << dst << ".." << dst + c.bytes
       << ") is outside the " << space_name(c.dst.space) << " of tile " << c.tile;
-    if (c.sem >= tp_.semaphores) m << ", or semaphore " << c.sem << " does not exist";
+    if (sem >= tp_.semaphores) m << ", or semaphore " << sem << " does not exist";
     fault(m.str());
   }
   // The port is busy while the packet's flits leave; the data lands later.
@@ -117,7 +118,8 @@ void Tile::exec_signal(const isa::Command& c) {
   sync();
   uint32_t token = 1;
   payload_.set_command(tlm::TLM_WRITE_COMMAND);
-  payload_.set_address(semaphore_address(c.tile, c.sem));
+  const int sem = semaphore(c);
+  payload_.set_address(semaphore_address(c.tile, sem));
   payload_.set_data_ptr(reinterpret_cast<unsigned char*>(&token));
   payload_.set_data_length(4);
   payload_.set_streaming_width(4);
@@ -130,27 +132,33 @@ void Tile::exec_signal(const isa::Command& c) {
   to_noc->b_transport(payload_, delay);
   payload_.clear_extension(&sem_ext_);
   if (!payload_.is_response_ok()) {
-    fault("tile " + std::to_string(c.tile) + " has no semaphore " + std::to_string(c.sem));
+    fault("tile " + std::to_string(c.tile) + " has no semaphore " + std::to_string(sem));
   }
   scoreboard_.commit(kNic, start, start + 2, start + 2, 0, 0);
   last_start_ = start;
   last_end_ = start + 2;
 }
 
+int Tile::semaphore(const isa::Command& c) const {
+  const bool odd = !loops_.empty() && loops_[0].index % 2 == 1;
+  return odd && c.alt_sem >= 0 ? c.alt_sem : c.sem;
+}
+
 void Tile::exec_wait(const isa::Command& c) {
-  if (c.sem < 0 || c.sem >= tp_.semaphores) fault("no semaphore " + std::to_string(c.sem));
+  const int sem = semaphore(c);
+  if (sem < 0 || sem >= tp_.semaphores) fault("no semaphore " + std::to_string(sem));
   sync();
-  if (sems_[c.sem] < c.count) {
+  if (sems_[sem] < c.count) {
     wait_since_ = issue_;
     set_state(State::kWaiting, issue_);
-    while (sems_[c.sem] < c.count) wait(sem_changed_);
-    woken_ = last_token_[c.sem];
+    while (sems_[sem] < c.count) wait(sem_changed_);
+    woken_ = last_token_[sem];
     issue_ = std::max(issue_, clock_.now());
     set_state(State::kRunning, issue_);
     wait_since_ = -1;
   }
   last_end_ = issue_;  // --cmd-trace: from its issue until the semaphore let it pass
-  sems_[c.sem] -= c.count;
+  sems_[sem] -= c.count;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -404,6 +404,34 @@ TEST(ImcsimCycles, NotLastWaitAndSendAreSkippedInTheLastIteration) {
   EXPECT_EQ(send, (std::array<int64_t, 3>{wait[0] + 1, wait[0] + 1, wait[0] + 1}));
 }
 
+// altsem: odd iterations of the batch loop use the other semaphore. Tile 0 raises tile 1's
+// sem 0 in iterations 0 and 2 and its sem 1 in iterations 1 and 3 (by SIGNAL and by SEND);
+// tile 1 takes exactly those tokens. Were altsem ignored, sem 1 would never be raised and
+// tile 1 would wait forever (exit 3).
+TEST(ImcsimSemaphores, OddIterationsUseTheAlternateSemaphore) {
+  Scratch s;
+  const json st = run_stats(s,
+                            ".tile 0\n"
+                            "  LOOP count=4\n"
+                            "    SIGNAL tile=1 sem=0 altsem=1\n"
+                            "    SEND tile=1 dst=ibuf[0] src=ibuf[0] bytes=8 sem=2 altsem=3\n"
+                            "  ENDLOOP\n"
+                            "  WAIT sem=4\n"
+                            "  WAIT sem=5\n"
+                            "  HALT\n"
+                            ".tile 1\n"
+                            "  WAIT sem=0 count=2\n"
+                            "  WAIT sem=1 count=2\n"
+                            "  WAIT sem=2 count=2\n"
+                            "  WAIT sem=3 count=2\n"
+                            "  LOOP count=2\n"
+                            "    SIGNAL tile=0 sem=4 altsem=5\n"
+                            "  ENDLOOP\n"
+                            "  HALT\n");
+  EXPECT_EQ(st["commands"]["WAIT"], 6);
+  EXPECT_EQ(st["commands"]["SIGNAL"], 6);
+}
+
 // A b1 map of 3 channels in layout=pixels: imcsim packs x.npy's CHW values pixel by pixel
 // (each pixel's 3 bits in a byte of its own) and unpacks the output the same way; the raw
 // bytes, stored to a packed u8 output, show the layout.

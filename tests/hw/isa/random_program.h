@@ -164,15 +164,18 @@ class RandomProgram {
         if (op == Opcode::kSend) {
           c.tile = static_cast<int>(value(0, kIntMax));
           c.sem = static_cast<int>(opt(-1, -1, kIntMax));
+          c.alt_sem = static_cast<int>(opt(-1, -1, kIntMax));
           c.not_last = coin(0.3);
         }
         break;
       case Opcode::kSignal:
         c.tile = static_cast<int>(value(0, kIntMax));
         c.sem = static_cast<int>(value(0, kIntMax));
+        c.alt_sem = static_cast<int>(opt(-1, -1, kIntMax));
         break;
       case Opcode::kWait:
         c.sem = static_cast<int>(value(0, kIntMax));
+        c.alt_sem = static_cast<int>(opt(-1, -1, kIntMax));
         c.count = opt(1, 0, kI64Max);
         c.not_last = coin(0.3);
         break;
