@@ -215,16 +215,19 @@ TEST(ImcsimCycles, IgnoredContentionLetsPacketsCrossAsIfAlone) {
   EXPECT_EQ(st["noc"]["links"][0]["busy_cycles"], 18);
 }
 
+// Tile 0 computes, then signals tile 1, which waits for it.
+constexpr const char* kSignalAfterMvm =
+    ".tile 0\n"
+    "  MVM xb=0 src=ibuf[0] type=u8 elems=256 cols=256 dst=acc[0]\n"
+    "  SIGNAL tile=1 sem=2\n"
+    "  HALT\n"
+    ".tile 1\n"
+    "  WAIT sem=2\n"
+    "  HALT\n";
+
 TEST(ImcsimCycles, SignalWaitsForEverythingIssuedBefore) {
   Scratch s;
-  const json st = run_stats(s,
-                            ".tile 0\n"
-                            "  MVM xb=0 src=ibuf[0] type=u8 elems=256 cols=256 dst=acc[0]\n"
-                            "  SIGNAL tile=1 sem=2\n"
-                            "  HALT\n"
-                            ".tile 1\n"
-                            "  WAIT sem=2\n"
-                            "  HALT\n");
+  const json st = run_stats(s, kSignalAfterMvm);
   // The MVM ends at 17, so the token leaves then: a header flit and one flit for its 4 bytes
   // cross inject, one east hop and eject, landing at 17 + 3 + 2 - 1 = 21; tile 1 halts at 22.
   EXPECT_EQ(st["cycles"], 22);
@@ -235,14 +238,7 @@ TEST(ImcsimCycles, SignalWaitsForEverythingIssuedBefore) {
 // that released the WAIT.
 TEST(ImcsimCriticalPath, FollowsTheTokenThatReleasedTheWait) {
   Scratch s;
-  const std::string prog = s.file("p.cmd",
-                                  ".tile 0\n"
-                                  "  MVM xb=0 src=ibuf[0] type=u8 elems=256 cols=256 dst=acc[0]\n"
-                                  "  SIGNAL tile=1 sem=2\n"
-                                  "  HALT\n"
-                                  ".tile 1\n"
-                                  "  WAIT sem=2\n"
-                                  "  HALT\n");
+  const std::string prog = s.file("p.cmd", kSignalAfterMvm);
   const ToolRun r =
       run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml --prog " + prog + " --critical-path " +
                                   s.path("cp.tsv") + " --cmd-trace " + s.path("t.tsv"));
