@@ -215,7 +215,7 @@ void load_rows(const Plan& p, int e, const Part& part, int ahead, bool in_loop,
   if (!edge.own.empty())
     rows = edge.own[static_cast<size_t>(&part - p.layers[edge.consumer].parts.data())];
   for (const Rows& r : rows)
-    for (const Span& s : row_spans(p, e, r))
+    for (const Span& s : r.empty() ? std::vector<Span>{} : row_spans(p, e, r))
       out.push_back(load(
           in_loop ? slot_addr(edge, held_at(p, e, part, s), {}, ahead)
                   : addr(Space::kIbuf, edge.slot + held_at(p, e, part, s)),
@@ -334,8 +334,10 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
     if (!reads_edge(p, e, part)) continue;
     if (p.edges[e].producer >= 0) {
       const Edge& edge = p.edges[e];
-      out.push_back(with_sems(wait(edge.data_sem, static_cast<int64_t>(senders(p, e, part).size())),
-                              edge.data_sem, edge.data_sem_odd));
+      const size_t from = senders(p, e, part).size();  // none: its rows are all padding
+      if (from > 0)
+        out.push_back(with_sems(wait(edge.data_sem, static_cast<int64_t>(from)), edge.data_sem,
+                                edge.data_sem_odd));
       continue;
     }
     if (!prefetches(p, e)) {

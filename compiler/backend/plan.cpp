@@ -44,10 +44,32 @@ Rows input_rows(const Plan& p, size_t layer, int64_t oy0, int64_t oy1) {
   return {std::max<int64_t>(0, oy0 * sh - pad), std::min<int64_t>(h, (oy1 - 1) * sh - pad + kh)};
 }
 
+Rows kernel_rows(const Plan& p, size_t layer, const Part& part) {
+  const Layer& l = p.g->layers[layer];
+  if (l.kind != Layer::Kind::kMat) return {0, l.pool.kh};
+  const MatPlan& m = p.layers[layer].mat;
+  if (m.groups.empty()) return {0, l.mat.kh};
+  const Group& g = m.groups[part.group];
+  Rows k{l.mat.kh, 0};
+  for (size_t r = g.r0; r < g.r1; ++r) {
+    k.lo = std::min<int64_t>(k.lo, m.row_blocks[r].ky0);
+    k.hi = std::max<int64_t>(k.hi, m.row_blocks[r].ky0 + m.row_blocks[r].nky);
+  }
+  return k;
+}
+
 Rows edge_rows(const Plan& p, int edge, const Part& c) {
   const Edge& e = p.edges[edge];
-  if (edge == p.layers[e.consumer].residual_edge) return {c.oy0, c.oy1};
-  return input_rows(p, static_cast<size_t>(e.consumer), c.oy0, c.oy1);
+  const size_t layer = static_cast<size_t>(e.consumer);
+  if (edge == p.layers[layer].residual_edge) return {c.oy0, c.oy1};
+  const Rows all = input_rows(p, layer, c.oy0, c.oy1);
+  const Layer& l = p.g->layers[layer];
+  if (l.kind != Layer::Kind::kMat) return all;
+  // A row group reads only the rows under its kernel rows.
+  const Rows k = kernel_rows(p, layer, c);
+  const int64_t top = c.oy0 * l.mat.stride_h - l.mat.pad_top;
+  const int64_t bottom = (c.oy1 - 1) * l.mat.stride_h - l.mat.pad_top;
+  return {std::max(all.lo, top + k.lo), std::min(all.hi, bottom + k.hi)};
 }
 
 Rows part_rows(int64_t h, int k, int n) {

@@ -170,7 +170,11 @@ struct Plan {
 // Input rows [lo, hi) of `layer`'s input map that output rows [oy0, oy1) read (clipped to
 // the map); for its residual map (same rows as the output) use residual_rows.
 Rows input_rows(const Plan& p, size_t layer, int64_t oy0, int64_t oy1);
-// Rows of edge e's map that consumer part c needs.
+// Kernel rows [lo, hi) part's crossbar blocks hold: all of them, but for a row group of a
+// matrix split over tiles, whose blocks are a run of the kernel's rows.
+Rows kernel_rows(const Plan& p, size_t layer, const Part& part);
+// Rows of edge e's map that consumer part c needs (a row group: under its kernel rows; may be
+// empty when those are all padding).
 Rows edge_rows(const Plan& p, int edge, const Part& c);
 // Output rows of part k of n of a map with h rows (place(): contiguous, evened out).
 Rows part_rows(int64_t h, int k, int n);

@@ -4,6 +4,8 @@
 // naive evaluator bit for bit on both schedules.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "compiler/backend/backend.h"
@@ -41,6 +43,43 @@ TEST(SplitDecision, DenseTooBigForATileSplitsItsRowsEvenly) {
                   "mat layer0: 1x1x3136 b1 -> 1x1x128 b1 on tiles 0 (rows 0..0, group 0) 1 "
                   "(rows 0..0, group 1)"))
       << d;
+}
+
+// A dense layer over a 14x14x32 map (the map flattened, as a Gemm after Flatten; a 14x14
+// kernel here): 28 row blocks of 8 or 6 kernel columns x 32 channels by 128 outputs, two per
+// crossbar, 8 per tile: 4 row groups of 7 blocks, each under 4 of the kernel's 14 rows (3.5
+// rounded out). Each row group receives only the map rows under its kernel rows, not the
+// whole map: 4 rows of 56 B, 224 B, where the whole map is 784 B.
+TEST(SplitDecision, RowGroupsReceiveOnlyTheRowsUnderTheirKernelRows) {
+  GraphBuilder b(43);
+  int x = b.input(DType::kU8, 14, 14, 1);
+  x = b.conv(x, {32, 3, 1, 1, DType::kB1});
+  b.output(b.conv(x, {128, 14, 1, 0, DType::kI32}));
+  for (Schedule s : {Schedule::kSequential, Schedule::kPipelined}) {
+    compiler::BackendOptions o;
+    o.schedule = s;
+    const isa::Program p = compiler::compile_graph(b.graph(), Target{}.chip(), o);
+    std::set<int> dense;  // the tiles whose MVMs read 14x14 windows' kernel columns
+    for (const isa::TileProgram& t : p.tiles)
+      for (const isa::Command& c : t.commands)
+        if (c.op == isa::Opcode::kMvm && c.gather.elems == 32 && c.gather.ky == 1 &&
+            (c.gather.kx == 8 || c.gather.kx == 6))
+          dense.insert(t.tile);
+    ASSERT_EQ(dense.size(), 4u);
+    std::map<int, int64_t> map_bytes;  // received from the conv's tiles, per inference
+    for (const isa::TileProgram& t : p.tiles) {
+      if (dense.count(t.tile)) continue;
+      int depth = 0;
+      for (const isa::Command& c : t.commands) {
+        depth += c.op == isa::Opcode::kLoop;
+        depth -= c.op == isa::Opcode::kEndLoop;
+        if (depth > 0 && c.op == isa::Opcode::kSend && dense.count(c.tile))
+          map_bytes[c.tile] += c.bytes;
+      }
+    }
+    for (int t : dense) EXPECT_EQ(map_bytes[t], 4 * 56) << "tile " << t;
+    check(b, s);
+  }
 }
 
 TEST(WeightCrossbars, CountOneCopyOfEveryBlockWhateverTheSchedule) {
