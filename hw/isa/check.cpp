@@ -117,9 +117,9 @@ class Checker {
       bad("xb=" + str(x) + " but a tile has " + str(chip_.tile.crossbars) + " crossbars");
     }
   }
-  void sem(int s) {
+  void sem(int s, const char* key = "sem") {
     if (s < 0 || s >= chip_.tile.semaphores) {
-      bad("sem=" + str(s) + " outside 0.." + str(chip_.tile.semaphores - 1));
+      bad(std::string(key) + "=" + str(s) + " outside 0.." + str(chip_.tile.semaphores - 1));
     }
   }
   void dest_tile(int t) {
@@ -200,7 +200,7 @@ class Checker {
         if (c.op == Opcode::kSend) {
           dest_tile(c.tile);
           if (c.sem != -1) sem(c.sem);
-          if (c.alt_sem != -1) sem(c.alt_sem);
+          if (c.alt_sem != -1) sem(c.alt_sem, "altsem");
         }
         positive("bytes", c.bytes);
         extent("dst", c.dst, 0, c.bytes);
@@ -209,11 +209,11 @@ class Checker {
       case Opcode::kSignal:
         dest_tile(c.tile);
         sem(c.sem);
-        if (c.alt_sem != -1) sem(c.alt_sem);
+        if (c.alt_sem != -1) sem(c.alt_sem, "altsem");
         return;
       case Opcode::kWait:
         sem(c.sem);
-        if (c.alt_sem != -1) sem(c.alt_sem);
+        if (c.alt_sem != -1) sem(c.alt_sem, "altsem");
         positive("count", c.count);
         return;
       case Opcode::kMvm: {
