@@ -126,9 +126,10 @@ void write_command_trace(const std::string& path, const models::Platform& platfo
 }
 
 std::vector<models::PathSegment> critical_path_of(const models::Platform& platform) {
-  std::vector<models::TileCommands> tiles;
+  std::vector<models::TileWaits> tiles;
   for (const auto& t : platform.tiles())
-    if (t->has_program()) tiles.push_back({t->id(), &t->commands()});
+    if (t->has_program())
+      tiles.push_back({t->id(), &t->blocking_waits(), t->done_cycle(), t->halt_line()});
   return models::critical_path(tiles);
 }
 

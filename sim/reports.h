@@ -29,7 +29,7 @@ void write_power_csv(const std::string& path, const models::EnergyMeter& energy,
 // One line per executed command, tile by tile in execution order:
 // tile, program line, mnemonic, issue, start and end cycle (tab-separated, with a header).
 void write_command_trace(const std::string& path, const models::Platform& platform);
-// The critical path (hw/models/critical_path.h) of a run made with record_commands, and its
+// The critical path (hw/models/critical_path.h) of a run made with record_waits, and its
 // TSV: one line per segment in time order, begin, end, cycles, kind (tile or token), the
 // tile, the sending tile of a token, the program line and mnemonic of the command ending a
 // tile's segment or sending a token.

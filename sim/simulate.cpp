@@ -105,7 +105,8 @@ SimResult simulate(const SimOptions& o) {
     po.rtl = &rtl_session->factory();
   }
 #endif
-  po.record_commands = !o.cmd_trace_path.empty() || !o.critical_path_path.empty();
+  po.record_commands = !o.cmd_trace_path.empty();
+  po.record_waits = !o.critical_path_path.empty();
   po.seed = o.seed;
   po.batch = batch;
   po.quantum_cycles = o.quantum_cycles;

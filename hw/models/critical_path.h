@@ -3,7 +3,8 @@
 // to the start. Each step is either a tile working (issuing and computing from the WAIT that
 // let it go until the command that sent the next token on the chain) or a token in flight
 // (from the sending command's start until the WAIT it released passed). Shortening anything
-// off the chain does not shorten the run. Plain C++, no kernel.
+// off the chain does not shorten the run. It needs only each tile's blocking WAITs, so it is
+// cheap to record over long runs. Plain C++, no kernel.
 #pragma once
 
 #include <cstdint>
@@ -14,9 +15,11 @@
 
 namespace imc::models {
 
-struct TileCommands {
+struct TileWaits {
   int tile = -1;
-  const std::vector<CommandRecord>* commands = nullptr;  // in issue order
+  const std::vector<WaitRecord>* waits = nullptr;  // in program order
+  int64_t done = 0;                                // cycle the tile finished
+  int halt_line = 0;
 };
 
 struct PathSegment {
@@ -30,7 +33,7 @@ struct PathSegment {
 };
 
 // In time order; empty when no tile ran.
-std::vector<PathSegment> critical_path(const std::vector<TileCommands>& tiles);
+std::vector<PathSegment> critical_path(const std::vector<TileWaits>& tiles);
 
 // Cycles of the path per tile (working) and in tokens, per (sender, receiver).
 struct PathShares {

@@ -31,9 +31,10 @@ Platform::Platform(sc_core::sc_module_name name, const arch::ChipParams& chip,
     if (t.tile >= 0 && t.tile < chip.tiles()) code[t.tile] = &t;
   }
   for (int t = 0; t < chip.tiles(); ++t) {
-    tiles_.push_back(std::make_unique<Tile>(("tile" + std::to_string(t)).c_str(), t, chip, program,
-                                            code[t], options.batch, options.seed, energy_, trace_,
-                                            status_, options.rtl, options.record_commands));
+    tiles_.push_back(
+        std::make_unique<Tile>(("tile" + std::to_string(t)).c_str(), t, chip, program, code[t],
+                               options.batch, options.seed, energy_, trace_, status_, options.rtl,
+                               TileRecording{options.record_commands, options.record_waits}));
   }
   // Initiators in tile order, then the host; targets in tile order, then the buffer.
   for (auto& t : tiles_) t->to_noc.bind(noc_->from_tiles);

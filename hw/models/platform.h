@@ -30,6 +30,7 @@ struct PlatformOptions {
   int64_t power_bin_cycles = 100;   // resolution of the power trace
   bool trace = false;               // record activity for waveforms
   bool record_commands = false;     // keep every executed command's cycles (Tile::commands)
+  bool record_waits = false;        // keep the blocking WAITs (Tile::blocking_waits)
   const RtlFactory* rtl = nullptr;  // makes the blocks the arch file selects `impl: rtl` for
 };
 

@@ -28,7 +28,7 @@ uint64_t mix_seed(uint64_t seed, int tile, int xbar) {
 Tile::Tile(sc_core::sc_module_name name, int id, const arch::ChipParams& chip,
            const isa::Program& program, const isa::TileProgram* code, int64_t batch, uint64_t seed,
            EnergyMeter& energy, ActivityTrace& trace, RunStatus& status, const RtlFactory* rtl,
-           bool record_commands)
+           TileRecording recording)
     : sc_core::sc_module(name),
       to_noc("to_noc"),
       from_noc("from_noc"),
@@ -50,7 +50,8 @@ Tile::Tile(sc_core::sc_module_name name, int id, const arch::ChipParams& chip,
       sems_(static_cast<size_t>(chip.tile.semaphores), 0),
       last_token_(static_cast<size_t>(chip.tile.semaphores)),
       scoreboard_(kFirstXbar + chip.tile.crossbars),
-      record_commands_(record_commands) {
+      record_commands_(recording.commands),
+      record_waits_(recording.waits) {
   from_noc.register_b_transport(this, &Tile::b_transport);
   from_noc.register_transport_dbg(this, &Tile::transport_dbg);
   SC_HAS_PROCESS(Tile);
@@ -208,6 +209,7 @@ void Tile::halt() {
   scoreboard_.finish();
   done_cycle_ = done;
   halted_ = true;
+  halt_line_ = current_->line;
   if (record_commands_)
     records_.push_back({current_->line, isa::Opcode::kHalt, issue_, done, done, {}, 0});
   set_state(State::kIdle, done);

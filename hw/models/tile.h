@@ -43,6 +43,13 @@ struct SemaphoreExtension : tlm::tlm_extension<SemaphoreExtension> {
   }
 };
 
+// What a tile keeps of the run besides its results: every executed command, the WAITs that
+// blocked.
+struct TileRecording {
+  bool commands = false;
+  bool waits = false;
+};
+
 class Tile : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<Tile> to_noc;
@@ -55,7 +62,7 @@ class Tile : public sc_core::sc_module {
   Tile(sc_core::sc_module_name name, int id, const arch::ChipParams& chip,
        const isa::Program& program, const isa::TileProgram* code, int64_t batch, uint64_t seed,
        EnergyMeter& energy, ActivityTrace& trace, RunStatus& status,
-       const RtlFactory* rtl = nullptr, bool record_commands = false);
+       const RtlFactory* rtl = nullptr, TileRecording recording = {});
   ~Tile() override;
 
   int id() const { return id_; }
@@ -66,8 +73,12 @@ class Tile : public sc_core::sc_module {
   const std::array<int64_t, 16>& opcode_counts() const { return opcode_counts_; }
   // Where a tile that never halted is stuck, for the deadlock message.
   RunFault stuck_at() const;
-  // Every executed command in order, when constructed with record_commands.
+  // Every executed command in order, when constructed with TileRecording::commands.
   const std::vector<CommandRecord>& commands() const { return records_; }
+  // The WAITs that blocked, in order, when constructed with TileRecording::waits; and the line
+  // of the HALT.
+  const std::vector<WaitRecord>& blocking_waits() const { return waits_; }
+  int halt_line() const { return halt_line_; }
 
  private:
   enum Unit { kDma, kNic, kVector, kThresh, kPool, kFirstXbar };
@@ -183,10 +194,13 @@ class Tile : public sc_core::sc_module {
   std::vector<MvmStep> rtl_steps_;
 
   // Per-command record (--cmd-trace): the last occupy() of the current command.
-  bool record_commands_ = false;
+  bool record_commands_ = false, record_waits_ = false;
   int64_t last_start_ = 0, last_end_ = 0;
-  LastToken woken_;  // the current WAIT's releasing token, if it blocked
+  LastToken woken_;             // the current WAIT's releasing token, if it blocked
+  int64_t blocking_waits_ = 0;  // WAITs that blocked so far (TokenOrigin::waits_before)
   std::vector<CommandRecord> records_;
+  std::vector<WaitRecord> waits_;
+  int halt_line_ = 0;
 
   // Trace signals.
   int sig_state_ = -1, sig_busy_ = -1, sig_dma_ = -1, sig_nic_ = -1;

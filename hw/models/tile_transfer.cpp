@@ -82,7 +82,7 @@ void Tile::exec_send(const isa::Command& c) {
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   const int sem = semaphore(c);
   sem_ext_.sem = sem;
-  sem_ext_.origin = {id_, c.line, start};
+  sem_ext_.origin = {id_, c.line, c.op, start, blocking_waits_};
   if (sem >= 0) payload_.set_extension(&sem_ext_);
   sc_core::sc_time delay = delay_until(start);
   if (dst >= 0 && dst < static_cast<int64_t>(kObufOffset)) {
@@ -126,7 +126,7 @@ void Tile::exec_signal(const isa::Command& c) {
   payload_.set_byte_enable_ptr(nullptr);
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sem_ext_.sem = -1;
-  sem_ext_.origin = {id_, c.line, start};
+  sem_ext_.origin = {id_, c.line, c.op, start, blocking_waits_};
   payload_.set_extension(&sem_ext_);
   sc_core::sc_time delay = delay_until(start);
   to_noc->b_transport(payload_, delay);
@@ -154,6 +154,8 @@ void Tile::exec_wait(const isa::Command& c) {
     while (sems_[sem] < c.count) wait(sem_changed_);
     woken_ = last_token_[sem];
     issue_ = std::max(issue_, clock_.now());
+    ++blocking_waits_;
+    if (record_waits_) waits_.push_back({c.line, issue_, woken_.origin, woken_.arrival});
     set_state(State::kRunning, issue_);
     wait_since_ = -1;
   }
