@@ -1,12 +1,13 @@
 // Schedule: the handshakes between tiles. Every tile loops over the batch on its own; a map
 // moves producer -> consumer with SEND, raising the consumer's data semaphore, and the
 // consumer hands the slot back with SIGNAL on the producer's credit semaphore once it has read
-// it (as in examples/two_layer_noc). Each edge has one slot, so layer l works on inference
-// n + 1 while layer l + 1 works on inference n (pipelined). The sequential schedule adds one
-// token: the tiles that load the network input wait until the tiles that store outputs have
-// finished the previous inference, so inferences never overlap. A matrix split over tiles
-// adds one more edge per contributor: its partial sums to its owner (plan.h, LayerPlan). The
-// network input read by several tiles moves between them once loaded (halo.h).
+// it (as in examples/two_layer_noc). Layer l works on inference n + 1 while layer l + 1 works
+// on inference n (pipelined); a double-buffered edge (allocate) counts each of its two slots on
+// semaphores of their own while the tiles have them (docs/isa.md altsem). The sequential schedule
+// adds one token: the tiles that load the network input wait until the tiles that store outputs
+// have finished the previous inference, so inferences never overlap. A matrix split over tiles adds
+// one more edge per contributor: its partial sums to its owner (plan.h, LayerPlan). The network
+// input read by several tiles moves between them once loaded (halo.h).
 #include <string>
 
 #include "compiler/backend/halo.h"
@@ -16,7 +17,7 @@ namespace imc::compiler {
 
 namespace {
 
-// One more semaphore of layer `layer`'s tiles if they have it, else -1.
+// The next semaphore of a layer's tiles (their `counter`) if they have one more, else -1.
 int spare_sem(const Plan& p, int& counter) {
   return counter < p.chip->tile.semaphores ? counter++ : -1;
 }
