@@ -35,6 +35,8 @@ void write_command_trace(const std::string& path, const models::Platform& platfo
 // tile's segment or sending a token.
 std::vector<models::PathSegment> critical_path_of(const models::Platform& platform);
 void write_critical_path(const std::string& path, const std::vector<models::PathSegment>& segs);
+// Its shares for stats.json: {cycles, hand_over_cycles, tiles: [{id, cycles}] most first}.
+nlohmann::json critical_path_json(const std::vector<models::PathSegment>& segs);
 void write_vcd(const std::string& path, const models::ActivityTrace& trace,
                const models::EnergyMeter& energy, int64_t period_ps);
 

@@ -148,6 +148,10 @@ SimResult simulate(const SimOptions& o) {
     r.outputs.emplace(d.name, std::move(t));
   }
   r.stats = make_stats(platform, report, {o.arch_path, o.program_path, batch, o.seed});
+  if (!o.critical_path_path.empty()) {
+    r.critical_path = critical_path_of(platform);
+    r.stats["critical_path"] = critical_path_json(r.critical_path);
+  }
 
   for (const auto& [name, path] : output_files) {
     const BatchTensor& t = r.outputs.at(name);
@@ -161,10 +165,7 @@ SimResult simulate(const SimOptions& o) {
   if (rtl_session) rtl_session->write_vcd();
 #endif
   if (!o.cmd_trace_path.empty()) write_command_trace(o.cmd_trace_path, platform);
-  if (!o.critical_path_path.empty()) {
-    r.critical_path = critical_path_of(platform);
-    write_critical_path(o.critical_path_path, r.critical_path);
-  }
+  if (!o.critical_path_path.empty()) write_critical_path(o.critical_path_path, r.critical_path);
   return r;
 }
 

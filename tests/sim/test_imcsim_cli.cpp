@@ -241,8 +241,12 @@ TEST(ImcsimCriticalPath, FollowsTheTokenThatReleasedTheWait) {
   const std::string prog = s.file("p.cmd", kSignalAfterMvm);
   const ToolRun r =
       run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml --prog " + prog + " --critical-path " +
-                                  s.path("cp.tsv") + " --cmd-trace " + s.path("t.tsv"));
+                                  s.path("cp.tsv") + " --cmd-trace " + s.path("t.tsv") +
+                                  " --stats " + s.path("s.json"));
   ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(json::parse(read_text(s.path("s.json")))["critical_path"],
+            json::parse(R"({"cycles": 22, "hand_over_cycles": 4,
+                            "tiles": [{"id": 0, "cycles": 17}, {"id": 1, "cycles": 1}]})"));
   EXPECT_EQ(read_text(s.path("cp.tsv")),
             "begin\tend\tcycles\tkind\ttile\tfrom_tile\tline\tcommand\n"
             "0\t17\t17\ttile\t0\t\t3\tSIGNAL\n"
