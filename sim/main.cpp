@@ -1,7 +1,6 @@
 // imcsim: runs a command stream on a chip described by an arch file (README.md, docs/).
 // Exit status: 0 done; 2 bad input (command line, arch file, program, tensors); 3 the program
 // failed at run time; 4 outputs differ from --expect; 1 anything else (e.g. cannot write).
-#include <algorithm>
 #include <cstdlib>
 #include <iomanip>
 #include <iostream>
@@ -73,13 +72,11 @@ std::string compare(const sim::BatchTensor& got, const std::string& path) {
 void print_critical_path(const std::vector<models::PathSegment>& path) {
   const models::PathShares s = models::path_shares(path);
   if (s.cycles == 0) return;
-  std::vector<std::pair<int64_t, int>> tiles;
-  for (const auto& [tile, n] : s.tiles) tiles.push_back({-n, tile});
-  std::sort(tiles.begin(), tiles.end());
+  const std::vector<std::pair<int, int64_t>> tiles = s.tiles_most_first();
   auto pct = [&](int64_t n) { return std::to_string((200 * n + s.cycles) / (2 * s.cycles)) + "%"; };
   std::cout << "critical path " << s.cycles << " cycles: hand-overs " << pct(s.token_cycles);
   for (size_t k = 0; k < tiles.size() && k < 4; ++k)
-    std::cout << ", tile " << tiles[k].second << " " << pct(-tiles[k].first);
+    std::cout << ", tile " << tiles[k].first << " " << pct(tiles[k].second);
   if (tiles.size() > 4) std::cout << ", " << tiles.size() - 4 << " more tiles";
   std::cout << "\n";
 }

@@ -147,11 +147,8 @@ void write_critical_path(const std::string& path, const std::vector<models::Path
 
 nlohmann::json critical_path_json(const std::vector<models::PathSegment>& segs) {
   const models::PathShares s = models::path_shares(segs);
-  std::vector<std::pair<int64_t, int>> tiles;
-  for (const auto& [tile, n] : s.tiles) tiles.push_back({-n, tile});
-  std::sort(tiles.begin(), tiles.end());
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& [n, tile] : tiles) list.push_back({{"id", tile}, {"cycles", -n}});
+  for (const auto& [tile, n] : s.tiles_most_first()) list.push_back({{"id", tile}, {"cycles", n}});
   return {{"cycles", s.cycles}, {"hand_over_cycles", s.token_cycles}, {"tiles", list}};
 }
 

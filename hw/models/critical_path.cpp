@@ -43,6 +43,13 @@ std::vector<PathSegment> critical_path(const std::vector<TileWaits>& tiles) {
   return path;
 }
 
+std::vector<std::pair<int, int64_t>> PathShares::tiles_most_first() const {
+  std::vector<std::pair<int, int64_t>> v(tiles.begin(), tiles.end());
+  std::stable_sort(v.begin(), v.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  return v;
+}
+
 PathShares path_shares(const std::vector<PathSegment>& path) {
   PathShares s;
   for (const PathSegment& p : path) {

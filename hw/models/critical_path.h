@@ -41,6 +41,8 @@ struct PathShares {
   std::map<int, int64_t> tiles;
   std::map<std::pair<int, int>, int64_t> tokens;
   int64_t token_cycles = 0;
+  // (tile, cycles), the most cycles first (ties: the lower tile id).
+  std::vector<std::pair<int, int64_t>> tiles_most_first() const;
 };
 PathShares path_shares(const std::vector<PathSegment>& path);
 
