@@ -27,8 +27,12 @@
 // extra inference are the interval between inferences once the pipeline is full (fill, weight
 // programming and drain cancel out), compared with the bounds per inference.
 //
+// Shifted kernel copies: both schedules are also compiled with imcc's --positions-per-mvm auto
+// and simulated; their cycles are compared with the plain programs'.
+//
 // bench_schedule [ARCH] [BATCH] [DIR]: with DIR, also writes each network's programs
-// (NAME.sequential.cmd, NAME.pipelined.cmd) and its input (NAME.x.npy) there, to inspect a
+// (NAME.sequential.cmd, NAME.pipelined.cmd; NAME.shifted.*.cmd with shifted kernel copies) and
+// its input (NAME.x.npy) there, to inspect a
 // schedule with `imcsim --stats` or `--cmd-trace`.
 #include <algorithm>
 #include <chrono>
@@ -136,9 +140,11 @@ Net mlp() {
 
 bool run_schedule(const std::string& bench, const compiler::Graph& g, const arch::ChipParams& chip,
                   const std::string& arch, Schedule s, int batch, const compiler::Tensor& x,
-                  const std::vector<int32_t>& want, int64_t& cycles, isa::Program& prog) {
+                  const std::vector<int32_t>& want, int64_t& cycles, isa::Program& prog,
+                  bool shifted_kernels = false) {
   compiler::BackendOptions o;
   o.schedule = s;
+  o.shifted_kernels = shifted_kernels;
   prog = compiler::compile_graph(g, chip, o);
   isa::check_program(prog, chip);
   const test::SimRun r = test::simulate(prog, arch, batch, x.values);
@@ -224,6 +230,21 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
   emit(n.name, "steady_cycles_per_inference", interval, "cycles");
   emit(n.name, "steady_over_lower_bound", interval / (double(bound) / batch), "ratio");
   emit(n.name, "steady_over_bound_with_gb_link", interval / (double(noc_bound) / batch), "ratio");
+
+  // Shifted kernel copies (imcc --positions-per-mvm auto): both schedules again. The bounds
+  // above count one position per MVM.
+  int64_t seq_sk = 0, pipe_sk = 0;
+  isa::Program seq_sk_prog, pipe_sk_prog;
+  const bool ok_sk = run_schedule(n.name, g, chip, arch, Schedule::kSequential, batch, x, want,
+                                  seq_sk, seq_sk_prog, true) &&
+                     run_schedule(n.name, g, chip, arch, Schedule::kPipelined, batch, x, want,
+                                  pipe_sk, pipe_sk_prog, true);
+  if (!dump_dir.empty()) dump(dump_dir, n.name + ".shifted", seq_sk_prog, pipe_sk_prog, x);
+  emit(n.name, "shifted_kernels_bit_exact", ok_sk ? 1 : 0, "bool");
+  emit(n.name, "sequential_cycles_shifted_kernels", static_cast<double>(seq_sk), "cycles");
+  emit(n.name, "pipelined_cycles_shifted_kernels", static_cast<double>(pipe_sk), "cycles");
+  emit(n.name, "sequential_speedup_shifted_kernels", double(seq) / double(seq_sk), "ratio");
+  emit(n.name, "pipelined_speedup_shifted_kernels", double(pipe) / double(pipe_sk), "ratio");
 }
 
 // About 1M binary weights: b1 512 -> 4 x dense 512 (each 512x512, one tile) -> 10.

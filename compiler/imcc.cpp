@@ -26,7 +26,7 @@ constexpr const char* kVersion = "imcc 0.1.0";
 
 struct Args {
   std::string arch, model, output, input_type, schedule = "pipelined", placement = "noc",
-                                               dump_after;
+                                               positions = "auto", dump_after;
   std::string input;  // --reference
   std::vector<std::string> sets;
   bool reference = false, binary = false;
@@ -87,6 +87,9 @@ int compile(const Args& a) {
   if (a.placement != "noc" && a.placement != "snake")
     throw arch::InputError("--placement " + a.placement + ": expected noc or snake");
   o.remap = a.placement == "noc";
+  if (a.positions != "auto" && a.positions != "1")
+    throw arch::InputError("--positions-per-mvm " + a.positions + ": expected auto or 1");
+  o.shifted_kernels = a.positions == "auto";
   if (!a.dump_after.empty() && !is_frontend_pass(a.dump_after)) {
     const auto& names = compiler::backend_pass_names();
     if (std::find(names.begin(), names.end(), a.dump_after) == names.end()) {
@@ -124,8 +127,11 @@ int main(int argc, char* argv[]) {
       "pipelined (layers of consecutive inferences overlap) or sequential (the naive baseline)")(
       "placement", po::value(&a.placement)->default_value("noc"),
       "pipelined: noc (tiles chosen to spread NoC traffic) or snake (layers in order along a "
-      "snake over the mesh)")("dump-after", po::value(&a.dump_after),
-                              "print the IR after this pass (--list-passes)")(
+      "snake over the mesh)")(
+      "positions-per-mvm", po::value(&a.positions)->default_value("auto"),
+      "auto (convolutions with small matrices compute several neighbouring output positions "
+      "per MVM, with shifted kernel copies) or 1 (one position per MVM)")(
+      "dump-after", po::value(&a.dump_after), "print the IR after this pass (--list-passes)")(
       "list-passes", "print the pass names")("set", po::value(&a.sets)->composing(),
                                              "override an arch file field: path.to.key=value")(
       "binary", po::bool_switch(&a.binary), "write a binary image instead of .cmd text")(

@@ -32,6 +32,7 @@ isa::Program compile_graph(const Graph& g, const arch::ChipParams& chip, const B
   plan.chip = &chip;
   plan.schedule = o.schedule;
   plan.remap = o.remap;
+  plan.shifted_kernels = o.shifted_kernels;
   plan.layers.resize(g.layers.size());
   for (const Pass& pass : kPasses) {
     pass.run(plan);

@@ -23,6 +23,9 @@ struct BackendOptions {
   // Pipelined: move the tile programs to the mesh tiles that spread their NoC traffic (the
   // remap pass); false keeps place's snake order.
   bool remap = true;
+  // Convolutions with small matrices compute several neighbouring output positions per MVM
+  // (shifted kernel copies, docs/compiler-backend.md); false: one position per MVM.
+  bool shifted_kernels = false;
   std::string dump_after;        // a pass name (backend_pass_names()), "" for none
   std::ostream* dump = nullptr;  // where the dump goes
 };

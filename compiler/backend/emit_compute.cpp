@@ -68,9 +68,11 @@ struct Body {
 // unrolled: each loop iteration handles `copies` neighbouring positions, one per copy, whose
 // MVMs run on different crossbars at once; with `banks` > 1, that many times more, each
 // further `copies` in other accumulator ranges, each bank requantized on its own. Leftover
-// positions follow. Copies and banks go round robin across rectangles (`next`), so that short
-// rectangles (corners, borders) neither all land on the first copy nor wait for the
-// requantization of the rectangle before.
+// positions follow. A row shorter than the ranges (copies x banks) leaves ranges unused: an
+// iteration of the row loop then handles several rows, so that the next row's MVMs need not
+// wait for this row's requantization. Copies and banks go round robin across rectangles
+// (`next`), so that short rectangles (corners, borders) neither all land on the first copy nor
+// wait for the requantization of the rectangle before.
 struct Rotation {
   int copy = 0, bank = 0;
 };
@@ -79,13 +81,16 @@ void emit_rect(const Run& ry, const Run& rx, int copies, int banks, Rotation& ne
                const Body& body, std::vector<Command>& out) {
   const bool along_x = rx.n > 1 || ry.n == 1;
   const Run& inner = along_x ? rx : ry;
-  const int64_t u = std::min<int64_t>(int64_t{copies} * banks, inner.n), q = inner.n / u,
-                rem = inner.n % u;
-  auto block = [&](int64_t first, int64_t count, int64_t iterations) {
+  const int64_t ranges = int64_t{copies} * banks;
+  const int64_t u = std::min<int64_t>(ranges, inner.n), q = inner.n / u, rem = inner.n % u;
+  // `count` positions from `first` of the inner run, `iterations` times along it; along x,
+  // rows row0.. in `row_iterations` iterations of `rows` rows each.
+  auto block = [&](int64_t first, int64_t count, int64_t iterations, int64_t row0,
+                   int64_t row_iterations, int64_t rows) {
     Rect d;
     int depth = 1, loops = 0;
-    if (along_x && ry.n > 1) {
-      out.push_back(loop(ry.n));
+    if (along_x && row_iterations > 1) {
+      out.push_back(loop(row_iterations));
       d.dy = depth++;
       ++loops;
     }
@@ -94,27 +99,35 @@ void emit_rect(const Run& ry, const Run& rx, int copies, int banks, Rotation& ne
       (along_x ? d.dx : d.dy) = depth++;
       ++loops;
     }
-    auto position = [&](int64_t k) {
-      const int64_t at = inner.lo + first + k;
-      return At{along_x ? ry.lo : at,
+    // A row's positions take whole groups of `copies` ranges, so that the ranges one THRESH
+    // reads (a group of copies) are consecutive.
+    const int64_t row_slots = (count + copies - 1) / copies * copies;
+    auto position = [&](int64_t j, int64_t k) {  // position k of row j of the iteration
+      const int64_t at = inner.lo + first + k, slot = j * row_slots + k;
+      return At{along_x ? row0 + j : at,
                 along_x ? at : rx.lo,
-                along_x ? 1 : count,
+                along_x ? rows : count,
                 along_x ? count : 1,
                 d,
-                static_cast<int>((next.copy + k) % copies),
-                static_cast<int>(((next.bank + k / copies) % banks) * copies + k % copies)};
+                static_cast<int>((next.copy + slot) % copies),
+                static_cast<int>(((next.bank + slot / copies) % banks) * copies + slot % copies)};
     };
-    for (int64_t b = 0; b < count; b += copies) {
-      const int64_t n = std::min<int64_t>(copies, count - b);
-      for (int64_t k = b; k < b + n; ++k) body.each(position(k));
-      body.after(position(b), n, along_x);
-    }
+    for (int64_t j = 0; j < rows; ++j)
+      for (int64_t b = 0; b < count; b += copies) {
+        const int64_t n = std::min<int64_t>(copies, count - b);
+        for (int64_t k = b; k < b + n; ++k) body.each(position(j, k));
+        body.after(position(j, b), n, along_x);
+      }
     for (int i = 0; i < loops; ++i) out.push_back(end_loop());
-    next.copy = static_cast<int>((next.copy + count) % copies);
-    next.bank = static_cast<int>((next.bank + (count + copies - 1) / copies) % banks);
+    next.copy = static_cast<int>((next.copy + rows * count) % copies);
+    next.bank = static_cast<int>((next.bank + rows * row_slots / copies) % banks);
   };
-  block(0, u, q);
-  if (rem) block(q * u, rem, 1);
+  const int64_t rows = along_x ? ry.n : 1;
+  const int64_t row_slots = (u + copies - 1) / copies * copies;
+  const int64_t per = along_x && q == 1 && rem == 0 ? std::min(rows, ranges / row_slots) : 1;
+  block(0, u, q, ry.lo, rows / per, per);
+  if (rows % per) block(0, u, q, ry.lo + rows / per * per, 1, rows % per);
+  if (rem) block(q * u, rem, 1, ry.lo, rows, 1);
 }
 
 // Addresses of row 0 of the part's maps (`slot` input, `out` output, `res` residual): where
@@ -133,7 +146,7 @@ Geometry geometry(const Plan& p, size_t layer, const Part& part) {
   const Layer& l = p.g->layers[layer];
   const LayerPlan& lp = p.layers[layer];
   const Value& in = p.value(l.input());
-  const Value& out = p.value(l.output());
+  const Value& out = l.kind == Layer::Kind::kMat ? computed_map(p, layer) : p.value(l.output());
   const MapWindow w = edge_window(p, lp.in_edge, part);
   const int64_t slot = p.edges[lp.in_edge].slot + w.offset(0);
   const int64_t o = lp.out_addr + output_window(p, layer, part).offset(0);
@@ -171,7 +184,7 @@ uint32_t segment_mask(const RowBlock& b, uint64_t vy, uint64_t vx) {
 
 void mat_body(const Plan& p, size_t layer, const Part& part, const Run& ry, const Run& rx,
               const At& at, std::vector<Command>& out) {
-  const MatLayer& m = p.g->layers[layer].mat;
+  const MatLayer& m = mat_of(p, layer);
   const MatPlan& mp = p.layers[layer].mat;
   const Group& grp = mp.groups[part.group];
   const Value& in = p.value(m.input);
@@ -247,10 +260,10 @@ std::vector<std::pair<int64_t, int>> residual_adds(const MatLayer& m, int64_t ch
 // one per position.
 void mat_after(const Plan& p, size_t layer, const Part& part, const At& at, int64_t count,
                bool contiguous, std::vector<Command>& out) {
-  const MatLayer& m = p.g->layers[layer].mat;
+  const MatLayer& m = mat_of(p, layer);
   const LayerPlan& lp = p.layers[layer];
   const Group& grp = lp.mat.groups[part.group];
-  const Value& o = p.value(m.output);
+  const Value& o = computed_map(p, layer);
   const Geometry g = geometry(p, layer, part);
   const int64_t nch = grp.channels(), pp = nch * 4, prow = o.w * pp;
   const bool whole_pixel = grp.ch0 == 0 && grp.ch1 == o.c;
@@ -353,9 +366,9 @@ void pool_body(const Plan& p, size_t layer, const Part& part, const Run& ry, con
 }  // namespace
 
 void emit_mat_compute(const Plan& p, size_t layer, const Part& part, std::vector<Command>& out) {
-  const MatLayer& m = p.g->layers[layer].mat;
+  const MatLayer& m = mat_of(p, layer);
   const Value& in = p.value(m.input);
-  const Value& o = p.value(m.output);
+  const Value& o = computed_map(p, layer);
   const Group& g = p.layers[layer].mat.groups[part.group];
   Rotation next;
   for (const Run& ry : runs(part.oy0, part.oy1, in.h, m.kh, m.stride_h, m.pad_top))

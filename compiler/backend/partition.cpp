@@ -4,11 +4,14 @@
 // starting on byte boundaries. Partial sums of row blocks add up in the accumulator. A
 // multi-channel image input (NCHW planes) gets these blocks once per input channel. Column
 // blocks, and the split of a matrix larger than one tile over several, come from split.h;
-// the row ranges a layer needs for its maps to fit its tiles' buffers from fit.h.
+// the row ranges a layer needs for its maps to fit its tiles' buffers from fit.h. A convolution
+// whose matrix is small is first seen with shifted kernel copies (shifted_kernels.h), P output
+// positions per MVM, when that costs fewer crossbar cycles per position.
 #include <algorithm>
 
 #include "compiler/backend/fit.h"
 #include "compiler/backend/passes.h"
+#include "compiler/backend/shifted_kernels.h"
 #include "compiler/backend/split.h"
 
 namespace imc::compiler {
@@ -53,21 +56,31 @@ void partition(Plan& p) {
       p.layers[i].windowed = f.windowed;
       continue;
     }
-    MatPlan& mp = p.layers[i].mat;
+    LayerPlan& lp = p.layers[i];
+    MatPlan& mp = lp.mat;
     const Value& in = p.value(l.mat.input);
+    const Value& out = p.value(l.mat.output);
+    if (p.shifted_kernels && !planar(p, l.mat.input)) {
+      lp.positions = positions_per_mvm(l.mat, in, out, p.chip->tile);
+      if (lp.positions > 1) {
+        lp.view = shifted_copies(l.mat, in, out, lp.positions);
+        lp.view_out = packed_pixels(out, lp.positions);
+      }
+    }
+    const MatLayer& m = mat_of(p, i);
     if (planar(p, l.mat.input)) {
       // NCHW planes: the blocks of a one-channel map, once per input channel (rows (c, ky, kx)).
       Value plane = in;
       plane.c = 1;
       for (int c = 0; c < in.c; ++c)
-        for (RowBlock b : row_blocks(l.mat, plane, xb.rows)) {
+        for (RowBlock b : row_blocks(m, plane, xb.rows)) {
           b.c0 = c;
           mp.row_blocks.push_back(b);
         }
     } else {
-      mp.row_blocks = row_blocks(l.mat, in, xb.rows);
+      mp.row_blocks = row_blocks(m, in, xb.rows);
     }
-    const bool ternary = std::count(l.mat.weights.begin(), l.mat.weights.end(), 0) > 0;
+    const bool ternary = std::count(m.weights.begin(), m.weights.end(), 0) > 0;
     mp.weight_type = ternary ? isa::DType::kT2 : isa::DType::kB1;
     if (ternary && xb.cells_per_weight < 2)
       throw BackendError("layer '" + l.mat.name +

@@ -68,9 +68,8 @@ isa::DataBlock block_data(const MatLayer& m, int in_c, const RowBlock& rb, const
 
 // As many copies of the group's blocks as crossbars, accumulator ranges, threshold entries and
 // output positions allow (partition() made sure one copy fits).
-void place_group(const Plan& p, const MatLayer& m, const MatPlan& mp, Group& g) {
+void place_group(const Plan& p, const MatLayer& m, const Value& out, const MatPlan& mp, Group& g) {
   const arch::TileParams& t = p.chip->tile;
-  const Value& out = p.value(m.output);
   const int64_t c = std::max<int64_t>(1, g.channels());
   const int64_t most = std::min<int64_t>(
       {t.crossbars, t.accumulator_entries / c, t.threshold_entries / c, out.h * out.w});
@@ -87,7 +86,10 @@ void place_group(const Plan& p, const MatLayer& m, const MatPlan& mp, Group& g) 
   const int64_t entries = std::min(t.accumulator_entries, t.threshold_entries);
   // As many banks as the entries hold, up to one per `replicas` positions of an output row
   // (the unrolled loop's run): a bank is written again only after the others' requantization.
-  const int64_t run = out.w > 1 ? out.w : out.h;
+  // Rows of at most `replicas` positions get two banks: an iteration then takes two rows
+  // (emit_compute.cpp), the second's MVMs overlapping the first's requantization.
+  const int64_t run =
+      out.w > 1 ? std::max(out.w, std::min(out.h * out.w, int64_t{2} * g.replicas)) : out.h;
   g.banks = static_cast<int>(std::max<int64_t>(
       1, std::min(entries / (g.replicas * c), (run + g.replicas - 1) / g.replicas)));
 }
@@ -173,9 +175,11 @@ std::string block_suffix(const BlockId& b) {
   return "w" + std::to_string(b.first) + "_" + std::to_string(b.second);
 }
 
-void place_mat(Plan& p, const MatLayer& m, MatPlan& mp) {
+void place_mat(Plan& p, size_t i) {
+  const MatLayer& m = mat_of(p, i);
+  MatPlan& mp = p.layers[i].mat;
   const int in_c = static_cast<int>(p.value(m.input).c);
-  for (Group& g : mp.groups) place_group(p, m, mp, g);
+  for (Group& g : mp.groups) place_group(p, m, computed_map(p, i), mp, g);
   // One data block per distinct write (copies of the same blocks share it).
   std::map<std::vector<BlockId>, int> data_of;
   for (Group& g : mp.groups) {
@@ -212,14 +216,14 @@ void place_mat(Plan& p, const MatLayer& m, MatPlan& mp) {
 }  // namespace
 
 // Cycles one tile spends on one inference of group g of layer i (a rough model of
-// docs/platform.md: the larger of issue slots and crossbar time, per output position).
+// docs/platform.md: the largest of issue slots, crossbar time and thresholder time, per
+// output position: per MVM's positions for a shifted-kernel view).
 double group_cost(const Plan& p, size_t i, const Group& g) {
-  const Layer& l = p.g->layers[i];
   const arch::TileParams& t = p.chip->tile;
-  const Value& out = p.value(l.output());
+  const Value& out = computed_map(p, i);  // positions of one MVM each
   const double positions = static_cast<double>(out.h * out.w);
   const MatPlan& mp = p.layers[i].mat;
-  const Value& in = p.value(l.mat.input);
+  const Value& in = p.value(mat_of(p, i).input);
   const bool serial = in.type == isa::DType::kU8 || in.type == isa::DType::kI8;
   const double blocks = static_cast<double>(g.blocks());
   const int rows = mp.row_blocks[g.r0].rows();
@@ -233,7 +237,10 @@ double group_cost(const Plan& p, size_t i, const Group& g) {
   const double partials = g.owner() ? g.row_groups - 1 : 0;
   const double issue = (blocks + (1.0 + partials) / r) * t.issue_cycles;
   const double xbar = (mvm * blocks + 2.0) / r;
-  return positions * std::max(issue, xbar);
+  // The one thresholder requantizes every position's channels, lanes at a time, one THRESH
+  // (with its pipeline latency) per group of copies.
+  const double lanes = double(g.channels()) / t.thresholder_lanes + double(t.threshold_cycles) / r;
+  return positions * std::max({issue, xbar, lanes});
 }
 
 double layer_cost(const Plan& p, size_t i) {
@@ -256,6 +263,31 @@ int tiles_per_part(const Plan& p, size_t i) {
   return std::max<int>(1, static_cast<int>(p.layers[i].mat.groups.size()));
 }
 
+// Cycles the busiest of layer i's tiles, computing `rows` output rows, spends per inference
+// on each of its links: input rows in (a window of the input map), output rows out to every
+// consumer part that reads them (a kernel of kh rows at stride sh reads a row in up to
+// ceil(kh / sh) parts) or to the global buffer. `parts`: the row ranges of each layer so far.
+double link_cycles(const Plan& p, size_t i, int64_t rows, const std::vector<int>& parts) {
+  const Layer& l = p.g->layers[i];
+  const Value& in = p.value(l.input());
+  const Value& out = p.value(l.output());
+  const Rows window = input_rows(p, i, 0, rows);
+  const double in_bytes = double(window.hi - window.lo) * double(map_bytes(in) / in.h);
+  double reads = 0;
+  for (size_t c = 0; c < p.g->layers.size(); ++c) {
+    const Layer& x = p.g->layers[c];
+    const bool residual = x.kind == Layer::Kind::kMat && x.mat.residual == l.output();
+    if (x.input() != l.output() && !residual) continue;
+    const int kh = x.kind == Layer::Kind::kMat ? x.mat.kh : x.pool.kh;
+    const int sh = x.kind == Layer::Kind::kMat ? x.mat.stride_h : x.pool.stride_h;
+    reads += residual ? 1 : std::min<int>(parts[c], (kh + sh - 1) / sh);
+  }
+  if (std::find(p.g->outputs.begin(), p.g->outputs.end(), l.output()) != p.g->outputs.end())
+    reads += 1;
+  const double out_bytes = double(rows) * double(map_bytes(out) / out.h) * reads;
+  return std::max(in_bytes, out_bytes) * 8.0 / double(p.chip->noc.link_width_bits);
+}
+
 // Row ranges per layer: what the maps and partial sums need to fit the buffers, and in the
 // pipelined schedule, while tiles are left, one more for the slowest layer that can take one
 // (PIMCOMP-style greedy on the bottleneck). Splits stop when no layer can be split further or the
@@ -272,9 +304,13 @@ std::vector<int> split_counts(const Plan& p, int spare) {
     h[i] = p.value(p.g->layers[i].output()).h;
   }
   constexpr double kFastEnough = 32;  // cycles per inference: below this, stop splitting
-  // Its busiest tile's share: part_rows gives some parts one row more than others.
+  // Its busiest tile's share: part_rows gives some parts one row more than others. That
+  // tile's compute, or the time its input rows take to arrive or its output rows to leave
+  // through its one NoC link each way, whichever is longer.
   auto per_tile = [&](size_t i, int k) {
-    return cost[i] * static_cast<double>((h[i] + k - 1) / k) / static_cast<double>(h[i]);
+    const int64_t rows = (h[i] + k - 1) / k;
+    const double compute = cost[i] * static_cast<double>(rows) / static_cast<double>(h[i]);
+    return std::max(compute, link_cycles(p, i, rows, parts));
   };
   // The fewest parts that give the busiest tile fewer rows (28 rows on 25 tiles leave three
   // with two rows: only 28 tiles help), n + 1 when none do.
@@ -328,7 +364,7 @@ void place(Plan& p) {
   const int need = check_tiles(p);
   for (size_t i = 0; i < p.layers.size(); ++i) {
     const Layer& l = p.g->layers[i];
-    if (l.kind == Layer::Kind::kMat) place_mat(p, l.mat, p.layers[i].mat);
+    if (l.kind == Layer::Kind::kMat) place_mat(p, i);
   }
   const std::vector<int> parts = split_counts(p, p.chip->tiles() - need);
   int next = 0;

@@ -35,6 +35,16 @@ int64_t plane_bytes(const Value& v) {
   return v.h * v.w * isa::bits_per_element(v.type) / 8;
 }
 
+const MatLayer& mat_of(const Plan& p, size_t layer) {
+  const LayerPlan& lp = p.layers[layer];
+  return lp.positions > 1 ? lp.view : p.g->layers[layer].mat;
+}
+
+const Value& computed_map(const Plan& p, size_t layer) {
+  const LayerPlan& lp = p.layers[layer];
+  return lp.positions > 1 ? lp.view_out : p.value(p.g->layers[layer].output());
+}
+
 Rows input_rows(const Plan& p, size_t layer, int64_t oy0, int64_t oy1) {
   const Layer& l = p.g->layers[layer];
   const int kh = l.kind == Layer::Kind::kMat ? l.mat.kh : l.pool.kh;
@@ -119,7 +129,9 @@ bool reads_edge(const Plan& p, int edge, const Part& to) {
 
 Channels part_channels(const Plan& p, size_t layer, const Part& part) {
   const MatPlan& m = p.layers[layer].mat;
-  if (m.groups.empty()) return {0, p.value(p.g->layers[layer].output()).c};
+  // A shifted-kernel view has one group, whose channels are P pixels' worth of all of them.
+  if (m.groups.empty() || p.layers[layer].positions > 1)
+    return {0, p.value(p.g->layers[layer].output()).c};
   return {m.groups[part.group].ch0, m.groups[part.group].ch1};
 }
 
@@ -198,6 +210,10 @@ std::string dump_plan(const Plan& p) {
       s << " on tile " << lp.tile;
     }
     s << "\n";
+    if (lp.positions > 1)
+      s << "  " << lp.positions << " output positions per MVM (shifted kernel copies): computed as "
+        << map_text(lp.view_out) << ", kernel " << lp.view.kh << "x" << lp.view.kw << " stride "
+        << lp.view.stride_h << "x" << lp.view.stride_w << "\n";
     if (lp.windowed && !lp.parts.empty()) {
       // One row range per spatial part (its groups hold the same rows).
       std::ostringstream in, out;

@@ -124,7 +124,13 @@ struct Part {
 };
 
 struct LayerPlan {
-  int tile = -1;            // the first part's tile
+  int tile = -1;  // the first part's tile
+  // partition(): a MatLayer whose MVMs each compute `positions` neighbouring output positions
+  // (shifted kernel copies, shifted_kernels.h) is compiled as `view`, computing the map
+  // `view_out` (the same bytes as its output); 1: as itself. Use mat_of and computed_map.
+  int positions = 1;
+  MatLayer view;
+  Value view_out;
   std::vector<Part> parts;  // place(): at least one
   // partition(): row ranges needed for the maps (and partial sums) to fit the buffers
   int min_parts = 1;
@@ -161,11 +167,17 @@ struct Plan {
   const arch::ChipParams* chip = nullptr;
   Schedule schedule = Schedule::kPipelined;
   bool remap = true;              // BackendOptions::remap
+  bool shifted_kernels = false;   // BackendOptions::shifted_kernels
   std::vector<LayerPlan> layers;  // parallel to g->layers
   std::vector<Edge> edges;
   isa::Program program;  // tensors and data blocks, then the tiles (emit)
   const Value& value(int id) const { return g->values[id]; }
 };
+
+// The matrix layer `layer` as its tiles compute it, and the output map as they see it: the
+// shifted-kernel view when partition() chose one, else the graph's layer and map.
+const MatLayer& mat_of(const Plan& p, size_t layer);
+const Value& computed_map(const Plan& p, size_t layer);
 
 // Input rows [lo, hi) of `layer`'s input map that output rows [oy0, oy1) read (clipped to
 // the map); for its residual map (same rows as the output) use residual_rows.

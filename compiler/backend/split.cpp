@@ -95,9 +95,9 @@ int64_t group_align(const Plan& p, const MatLayer& l) {
 }
 
 Candidate candidate(const Plan& p, size_t i, MatPlan m, int64_t ncg) {
-  const MatLayer& l = p.g->layers[i].mat;
+  const MatLayer& l = mat_of(p, i);
   const arch::TileParams& t = p.chip->tile;
-  const Value& out = p.value(l.output);
+  const Value& out = computed_map(p, i);
   Candidate c;
   const int64_t align = group_align(p, l);  // powers of two: the larger is both
   const int64_t width = (out.c + ncg - 1) / ncg + align - 1;
@@ -155,8 +155,8 @@ Candidate candidate(const Plan& p, size_t i, MatPlan m, int64_t ncg) {
 }  // namespace
 
 void split_matrix(Plan& p, size_t i) {
-  const MatLayer& l = p.g->layers[i].mat;
-  const Value& out = p.value(l.output);
+  const MatLayer& l = mat_of(p, i);
+  const Value& out = computed_map(p, i);
   const arch::TileParams& t = p.chip->tile;
   MatPlan& mp = p.layers[i].mat;
   const bool map = out.h * out.w > 1;

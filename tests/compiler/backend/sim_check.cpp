@@ -23,11 +23,13 @@ Target rram_exact() {
   return {kRram4x4, {{"tile.crossbar.adc.bits", "6"}}};
 }
 
-int64_t check(compiler::testing::GraphBuilder& b, compiler::Schedule s, const Target& t, int n) {
+int64_t check(compiler::testing::GraphBuilder& b, compiler::Schedule s, const Target& t, int n,
+              bool shifted_kernels) {
   const compiler::Graph g = b.graph();
   const arch::ChipParams chip = t.chip();
   compiler::BackendOptions o;
   o.schedule = s;
+  o.shifted_kernels = shifted_kernels;
   const isa::Program prog = compiler::compile_graph(g, chip, o);
   EXPECT_NO_THROW(isa::check_program(prog, chip));
   const compiler::Tensor input = b.random_input(n);  // ONNX layout (NCHW)
@@ -38,10 +40,11 @@ int64_t check(compiler::testing::GraphBuilder& b, compiler::Schedule s, const Ta
 }
 
 std::string dumped(const compiler::testing::GraphBuilder& b, const char* pass, compiler::Schedule s,
-                   const Target& t) {
+                   const Target& t, bool shifted_kernels) {
   std::ostringstream dump;
   compiler::BackendOptions o;
   o.schedule = s;
+  o.shifted_kernels = shifted_kernels;
   o.dump_after = pass;
   o.dump = &dump;
   compiler::compile_graph(b.graph(), t.chip(), o);

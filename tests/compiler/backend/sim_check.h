@@ -29,12 +29,14 @@ Target rram_exact();
 
 // Compiles b's graph for `t`, checks the program statically, simulates `n` inferences and
 // expects the naive evaluator's outputs bit for bit (gtest expectations); returns cycles.
+// `shifted_kernels`: BackendOptions::shifted_kernels.
 int64_t check(compiler::testing::GraphBuilder& b, compiler::Schedule s, const Target& t = {},
-              int n = 3);
+              int n = 3, bool shifted_kernels = false);
 
 // The plan after backend pass `pass` (imcc --dump-after) for b's graph on `t`.
 std::string dumped(const compiler::testing::GraphBuilder& b, const char* pass,
-                   compiler::Schedule s = compiler::Schedule::kPipelined, const Target& t = {});
+                   compiler::Schedule s = compiler::Schedule::kPipelined, const Target& t = {},
+                   bool shifted_kernels = false);
 bool has(const std::string& text, const std::string& what);  // text contains what
 
 }  // namespace imc::test

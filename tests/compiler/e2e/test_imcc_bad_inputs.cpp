@@ -62,7 +62,8 @@ ToolRun compile_bnn_cnn(const std::string& out, const std::string& options) {
 
 // Option values imcc does not know are refused like bad files: exit 2, one line, no output.
 TEST(ImccOptions, UnknownScheduleOrPlacementIsRefused) {
-  for (const std::string option : {"--schedule fastest", "--placement random"}) {
+  for (const std::string option :
+       {"--schedule fastest", "--placement random", "--positions-per-mvm 2"}) {
     const std::string out = temp_dir() + "/out.cmd";
     const ToolRun r = compile_bnn_cnn(out, option);
     EXPECT_EQ(r.status, 2) << r.err;
@@ -73,22 +74,37 @@ TEST(ImccOptions, UnknownScheduleOrPlacementIsRefused) {
   }
 }
 
+// The program imcc writes for the shipped CNN with `options`, after checking that imcsim gives
+// its expected outputs with it (gtest expectations).
+std::string bit_exact_bnn_cnn(const std::string& options) {
+  const std::string out = temp_dir() + "/net.cmd";
+  const ToolRun c = compile_bnn_cnn(out, options);
+  EXPECT_EQ(c.status, 0) << options << ": " << c.err;
+  const ToolRun s = run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml --prog " + out +
+                                                " --input examples/bnn_cnn/input.npy --expect "
+                                                "examples/bnn_cnn/expected.npy -q");
+  EXPECT_EQ(s.status, 0) << options << ": " << s.err;
+  const std::string program = read_text(out);
+  std::system(("rm -rf '" + out.substr(0, out.rfind('/')) + "'").c_str());
+  return program;
+}
+
+// Shifted kernel copies on the shipped CNN: its expected outputs on imcsim, with fewer MVMs.
+TEST(ImccOptions, ShiftedKernelsAreBitExact) {
+  auto mvms = [](const std::string& text) {
+    size_t n = 0;
+    for (size_t at = text.find("MVM "); at != std::string::npos; at = text.find("MVM ", at + 1))
+      ++n;
+    return n;
+  };
+  EXPECT_LT(mvms(bit_exact_bnn_cnn("--positions-per-mvm auto")),
+            mvms(bit_exact_bnn_cnn("--positions-per-mvm 1")));
+}
+
 // Both placements of the shipped CNN give its expected outputs on imcsim, and they are
 // different programs (the tiles differ).
 TEST(ImccOptions, SnakeAndNocPlacementsAreBothBitExact) {
-  std::vector<std::string> programs;
-  for (const char* placement : {"snake", "noc"}) {
-    const std::string out = temp_dir() + "/net.cmd";
-    const ToolRun c = compile_bnn_cnn(out, std::string("--placement ") + placement);
-    ASSERT_EQ(c.status, 0) << c.err;
-    const ToolRun s = run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml --prog " + out +
-                                                  " --input examples/bnn_cnn/input.npy --expect "
-                                                  "examples/bnn_cnn/expected.npy -q");
-    EXPECT_EQ(s.status, 0) << placement << ": " << s.err;
-    programs.push_back(read_text(out));
-    std::system(("rm -rf '" + out.substr(0, out.rfind('/')) + "'").c_str());
-  }
-  EXPECT_NE(programs[0], programs[1]);
+  EXPECT_NE(bit_exact_bnn_cnn("--placement snake"), bit_exact_bnn_cnn("--placement noc"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, ImccBadOnnx, ::testing::ValuesIn(load_cases()),
