@@ -26,7 +26,7 @@ constexpr const char* kVersion = "imcc 0.1.0";
 
 struct Args {
   std::string arch, model, output, input_type, schedule = "pipelined", placement = "noc",
-                                               positions = "auto", dump_after;
+                                               positions = "1", dump_after;
   std::string input;  // --reference
   std::vector<std::string> sets;
   bool reference = false, binary = false;
@@ -128,7 +128,7 @@ int main(int argc, char* argv[]) {
       "placement", po::value(&a.placement)->default_value("noc"),
       "pipelined: noc (tiles chosen to spread NoC traffic) or snake (layers in order along a "
       "snake over the mesh)")(
-      "positions-per-mvm", po::value(&a.positions)->default_value("auto"),
+      "positions-per-mvm", po::value(&a.positions)->default_value("1"),
       "auto (convolutions with small matrices compute several neighbouring output positions "
       "per MVM, with shifted kernel copies) or 1 (one position per MVM)")(
       "dump-after", po::value(&a.dump_after), "print the IR after this pass (--list-passes)")(
