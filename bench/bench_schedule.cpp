@@ -32,8 +32,7 @@
 //
 // bench_schedule [ARCH] [BATCH] [DIR]: with DIR, also writes each network's programs
 // (NAME.sequential.cmd, NAME.pipelined.cmd; NAME.shifted.*.cmd with shifted kernel copies) and
-// its input (NAME.x.npy) there, to inspect a
-// schedule with `imcsim --stats` or `--cmd-trace`.
+// its input (NAME.x.npy) there, to inspect a schedule with `imcsim --stats` or `--cmd-trace`.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

@@ -113,6 +113,13 @@ TEST_P(ShiftedBothSchedules, BinaryAndTernaryMapsAndRawSums) {
   x = b.conv(x, {16, 3, 1, 1, DType::kB1});
   x = b.conv(x, {16, 3, 1, 1, DType::kT2, true});
   b.output(b.conv(x, {8, 3, 1, 1, DType::kI32}));
+  const std::string d = dumped(b, "partition", GetParam(), {}, true);
+  EXPECT_TRUE(has(d, "3 output positions per MVM (shifted kernel copies): computed as 12x4x48 b1"))
+      << d;
+  EXPECT_TRUE(has(d, "3 output positions per MVM (shifted kernel copies): computed as 12x4x48 t2"))
+      << d;
+  EXPECT_TRUE(has(d, "3 output positions per MVM (shifted kernel copies): computed as 12x4x24 i32"))
+      << d;
   check(b, GetParam(), {}, 3, true);
 }
 
@@ -132,16 +139,28 @@ TEST_P(ShiftedBothSchedules, Kernel5x5Padding2) {
   x = b.conv(x, {8, 5, 1, 2, DType::kB1});
   x = b.pool(x, 2, 2);
   b.output(b.conv(x, {10, 4, 1, 0, DType::kI32}));
+  // 5 rows of a 6-pixel window are 30 gather segments (of 32): 2 positions.
+  const std::string d = dumped(b, "partition", GetParam(), {}, true);
+  EXPECT_TRUE(has(d,
+                  "2 output positions per MVM (shifted kernel copies): computed as 8x4x16 b1, "
+                  "kernel 5x6 stride 1x2"))
+      << d;
   check(b, GetParam(), {}, 3, true);
 }
 
-// An ADC readout: the cost of the wider reads decides P.
+// An ADC readout: the conversions of the wider reads count, so P stops at 3 (24 columns)
+// where 6 would fit the 64x64 crossbar.
 TEST_P(ShiftedBothSchedules, SmallCnnOnRram4x4) {
   GraphBuilder b(45);
   int x = b.input(DType::kU8, 12, 12, 1);
   x = b.conv(x, {8, 3, 1, 1, DType::kB1});
   x = b.pool(x, 2, 2);
   b.output(b.conv(x, {10, 6, 1, 0, DType::kI32}));
+  const std::string d = dumped(b, "partition", GetParam(), rram_exact(), true);
+  EXPECT_TRUE(has(d,
+                  "3 output positions per MVM (shifted kernel copies): computed as 12x4x24 b1, "
+                  "kernel 3x5 stride 1x3"))
+      << d;
   check(b, GetParam(), rram_exact(), 3, true);
 }
 
