@@ -32,6 +32,7 @@ double bin_total(const std::array<double, kEnergyClasses>& b) {
 // The links that carried traffic, busiest first (ties in link order): where the NoC jams.
 nlohmann::json link_loads(const models::Platform& platform, int64_t cycles) {
   const std::vector<int64_t>& busy = platform.noc_stats().link_busy;
+  const std::vector<int64_t>& waited = platform.noc_stats().link_contention;
   std::vector<int> used;
   for (size_t k = 0; k < busy.size(); ++k)
     if (busy[k] > 0) used.push_back(static_cast<int>(k));
@@ -40,6 +41,7 @@ nlohmann::json link_loads(const models::Platform& platform, int64_t cycles) {
   for (int k : used)
     links.push_back({{"link", platform.noc_link_name(k)},
                      {"busy_cycles", busy[k]},
+                     {"contention_cycles", waited[k]},
                      {"utilization", cycles ? double(busy[k]) / double(cycles) : 0.0}});
   return links;
 }

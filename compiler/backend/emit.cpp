@@ -330,6 +330,16 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
   const LayerPlan& lp = p.layers[i];
   const Layer& l = p.g->layers[i];
   if (lp.seq_sem >= 0) out.push_back(wait(lp.seq_sem, static_cast<int64_t>(sink_tiles(p).size())));
+  // The prefetch of the next inference needs only its slot, which the previous inference's
+  // compute freed (the scoreboard orders the LOAD after those reads): it goes before the
+  // WAITs for this inference's maps, so the global buffer's latency overlaps them too. Not
+  // when arrival-time credits follow: their SIGNAL would wait for the whole LOAD.
+  std::vector<Command> arrived;
+  give_credits(p, lp, part, CreditTime::kArrived, arrived);
+  const bool load_first = arrived.empty();
+  if (load_first)
+    for (int e : in_edges(lp))
+      if (reads_edge(p, e, part) && prefetches(p, e)) load_rows(p, e, part, 1, true, out);
   for (int e : in_edges(lp)) {
     if (!reads_edge(p, e, part)) continue;
     if (p.edges[e].producer >= 0) {
@@ -346,9 +356,11 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
     }
     receive_rows(p, e, part, out);
   }
-  give_credits(p, lp, part, CreditTime::kArrived, out);  // before the prefetch: SIGNAL waits for it
-  for (int e : in_edges(lp))
-    if (reads_edge(p, e, part) && prefetches(p, e)) load_rows(p, e, part, 1, true, out);
+  out.insert(out.end(), arrived.begin(),
+             arrived.end());  // before the prefetch: SIGNAL waits for it
+  if (!load_first)
+    for (int e : in_edges(lp))
+      if (reads_edge(p, e, part) && prefetches(p, e)) load_rows(p, e, part, 1, true, out);
   if (adds_partials(p, i, part))
     out.push_back(wait(lp.partial_sem, lp.mat.groups[part.group].row_groups - 1));
   if (l.kind == Layer::Kind::kMat)

@@ -30,6 +30,7 @@ MeshNoc::MeshNoc(sc_core::sc_module_name name, const arch::ChipParams& chip, Ene
       link_signal_(6 * tiles_ + 2, -1),
       clock_(chip.period_ps) {
   stats_.link_busy.assign(links_.size(), 0);
+  stats_.link_contention.assign(links_.size(), 0);
   from_tiles.register_b_transport(this, &MeshNoc::b_transport);
   from_tiles.register_transport_dbg(this, &MeshNoc::transport_dbg);
   from_tiles.register_get_direct_mem_ptr(this, &MeshNoc::get_direct_mem_ptr);
@@ -100,6 +101,7 @@ int64_t MeshNoc::transfer(int src, int dst, int64_t start, int64_t bytes) {
     cal.forget_until(forget);
     const int64_t enter = chip_.noc.contention ? cal.reserve(head, flits) : head;
     stats_.contention_cycles += enter - head;
+    stats_.link_contention[link] += enter - head;
     stats_.link_busy[link] += flits;
     if (link_signal_[link] >= 0) trace_.busy(link_signal_[link], enter, enter + flits);
     head = enter + chip_.noc.hop_cycles;

@@ -29,6 +29,9 @@ struct NocStats {
   int64_t contention_cycles = 0;  // cycles packets spent waiting for busy links
   // Cycles each link carried flits, by link id (MeshNoc::link_name); where the traffic jams.
   std::vector<int64_t> link_busy;
+  // Cycles packets waited for each link (the share of contention_cycles it caused): a link
+  // can be busy without delaying anyone, or hold up bursts at a modest load.
+  std::vector<int64_t> link_contention;
 };
 
 class MeshNoc : public sc_core::sc_module {

@@ -203,6 +203,9 @@ TEST(ImcsimCycles, PacketsSharingALinkQueue) {
       {"link_1_0_E", 18}, {"eject_2", 18}, {"link_0_0_E", 9}, {"inject_0", 9}, {"inject_1", 9}};
   EXPECT_EQ(links, want);
   EXPECT_DOUBLE_EQ(st["noc"]["links"][0]["utilization"].get<double>(), 18.0 / 22.0);
+  // The 9 cycles were lost at link (1,0)->(2,0), none at the eject link just as busy.
+  EXPECT_EQ(st["noc"]["links"][0]["contention_cycles"], 9);
+  EXPECT_EQ(st["noc"]["links"][1]["contention_cycles"], 0);
 }
 
 // The what-if `noc.contention: ignored`: tile 1's packet no longer waits the 9 cycles and

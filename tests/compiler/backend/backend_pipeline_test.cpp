@@ -185,6 +185,37 @@ TEST(Pipeline, InputsAlternateBetweenTwoSlotsAndArePrefetched) {
   for (const isa::Command& c : commands(seq, Opcode::kMvm).loop) EXPECT_EQ(c.src.rot.depth, -1);
 }
 
+// The prefetch needs only its slot, which the previous inference's compute freed: in the
+// batch loop it comes before every WAIT, also on tiles that wait for input rows other
+// loaders pass them (the 5-layer CNN's first-layer tiles pass rows to each other: each LOAD
+// used to wait for the other's rows), with a semaphore per slot or one per edge (too few
+// semaphores). Bit-exact: InputRowsPassedBetweenTilesAreBitExact,
+// DoubleBufferedSlotsHaveASemaphoreEach, and bench_schedule's networks.
+TEST(Pipeline, ThePrefetchGoesAheadOfTheWaits) {
+  GraphBuilder cnn5(10);
+  int x = cnn5.input(isa::DType::kU8, 12, 12, 1);
+  for (int i = 0; i < 4; ++i) x = cnn5.conv(x, {16, 3, 1, 1, isa::DType::kB1});
+  cnn5.output(cnn5.conv(x, {10, 12, 1, 0, isa::DType::kI32}));
+  Target few;
+  few.sets.push_back(arch::parse_override("tile.semaphores=6"));
+  auto is = [](Opcode op) { return [op](const isa::Command& c) { return c.op == op; }; };
+  for (const Target& t : {Target{}, few}) {
+    int loaders = 0, receivers = 0;
+    for (const isa::TileProgram& tp : compiler::compile_graph(cnn5.graph(), t.chip(), {}).tiles) {
+      const auto& cs = tp.commands;
+      auto loop = std::find_if(cs.begin(), cs.end(), is(Opcode::kLoop));
+      auto load = std::find_if(loop, cs.end(), is(Opcode::kLoad));
+      if (load == cs.end()) continue;
+      ++loaders;
+      EXPECT_TRUE(std::none_of(loop, load, is(Opcode::kWait))) << "tile " << tp.tile;
+      receivers += std::any_of(load, std::find_if(load, cs.end(), is(Opcode::kMvm)),
+                               is(Opcode::kWait));  // for input rows
+    }
+    EXPECT_GE(loaders, 2);
+    EXPECT_GE(receivers, 1);
+  }
+}
+
 // Every map a tile computes (THRESH, POOL) goes to one of two output slots by inference, and
 // what reads it (SEND, STORE) reads that slot: the next inference's requantization need not
 // wait for the previous one's hand-over to leave the output buffer. Partial sums of a split

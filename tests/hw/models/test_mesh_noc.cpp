@@ -71,6 +71,11 @@ TEST(MeshNoc, SharedLinkDelaysTheSecondPacketBySerialisation) {
   // The second waits at link 1->2 until cycle 2 + 9 = 11 where the first's tail leaves.
   EXPECT_EQ(second, 11 + 1 + 1 + 9 - 1);
   EXPECT_EQ(b.noc.stats().contention_cycles, 11 - 2);
+  // All of it at that link.
+  for (size_t l = 0; l < b.noc.stats().link_contention.size(); ++l)
+    EXPECT_EQ(b.noc.stats().link_contention[l],
+              b.noc.link_name(static_cast<int>(l)) == "link_1_0_E" ? 9 : 0)
+        << b.noc.link_name(static_cast<int>(l));
 }
 
 TEST(MeshNoc, APacketReservedAheadDoesNotHoldTheLinkBeforeItsFlitsAreThere) {
