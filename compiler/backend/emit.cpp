@@ -356,8 +356,8 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
     }
     receive_rows(p, e, part, out);
   }
-  out.insert(out.end(), arrived.begin(),
-             arrived.end());  // before the prefetch: SIGNAL waits for it
+  // Before a prefetch that follows them: SIGNAL waits for everything issued before it.
+  out.insert(out.end(), arrived.begin(), arrived.end());
   if (!load_first)
     for (int e : in_edges(lp))
       if (reads_edge(p, e, part) && prefetches(p, e)) load_rows(p, e, part, 1, true, out);
