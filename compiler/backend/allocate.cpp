@@ -130,6 +130,16 @@ void allocate_tile(Plan& p, size_t i) {
     const int64_t slot_bytes = (std::max(out_bytes, lp.partial_bytes) + 3) / 4 * 4;
     if (2 * slot_bytes <= obuf) lp.out_alt = lp.out_addr + slot_bytes;
   }
+  if (l.kind == Layer::Kind::kPool && pool_row_runs(l.pool) > 1) {
+    // After the output slots; the second one goes if both do not leave room.
+    const int64_t slot_bytes = (out_bytes + 3) / 4 * 4;
+    const int64_t need = pool_row_runs(l.pool) * pixel_bytes(out);
+    if (lp.out_alt + slot_bytes + need > obuf) lp.out_alt = lp.out_addr;
+    lp.pool_scratch = lp.out_alt + slot_bytes;
+    if (lp.pool_scratch + need > obuf)
+      too_big(l.name(), "output (and the maxima of the window's runs of rows)", out,
+              lp.pool_scratch + need, "output buffer", obuf);
+  }
 }
 
 // The program's name for an ONNX tensor: tensor names in a .cmd are [A-Za-z_][A-Za-z0-9_.-]*

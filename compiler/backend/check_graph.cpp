@@ -61,11 +61,8 @@ void check_pool(const Graph& g, const PoolLayer& p) {
     fail(p.name, "max pooling keeps the activation type and channels of its input");
   check_window(p.name, in, out, p.kh, p.kw, p.stride_h, p.stride_w, p.pad_top, p.pad_left,
                p.pad_bottom, p.pad_right);
-  // One POOL command compares at most 32 pixel vectors (isa::kMaxSegments).
-  if (p.kh * p.kw > isa::kMaxSegments)
-    fail(p.name, "a " + std::to_string(p.kh) + "x" + std::to_string(p.kw) +
-                     " max-pool window compares " + std::to_string(p.kh * p.kw) +
-                     " pixels; one POOL takes at most 32 (split the pool into smaller ones)");
+  // check_window keeps kh, kw <= 32: a window of more than 32 pixels is pooled in runs of
+  // rows of at most 32 pixels, then over the runs' maxima (emit_compute.cpp), at most 32.
 }
 
 // A multi-channel u8/i8 image input stays NCHW in its tiles (plan.h: planar), read only by

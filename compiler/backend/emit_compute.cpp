@@ -360,6 +360,25 @@ void pool_body(const Plan& p, size_t layer, const Part& part, const Run& ry, con
   c.dst.rot = g.out_rot;
   c.type = in.type;
   c.gather = {in.c, nx, nx > 1 ? g.pix : 0, ny, ny > 1 ? g.row : 0, 0xFFFFFFFFu};
+  if (ny * nx <= isa::kMaxSegments) {
+    out.push_back(c);
+    return;
+  }
+  // More pixels than one POOL compares: each run of rows to a scratch pixel, then the maximum
+  // of those (max is associative; the pooling unit runs its POOLs in order).
+  const int64_t scratch = p.layers[layer].pool_scratch;
+  const int rows = isa::kMaxSegments / nx;
+  const int runs = (ny + rows - 1) / rows;
+  for (int k = 0; k < runs; ++k) {
+    Command run = c;
+    run.src.base += k * rows * g.row;
+    run.dst = addr(Space::kObuf, scratch + k * g.out_pix, {});
+    run.gather.ky = std::min(rows, ny - k * rows);
+    run.gather.sy = run.gather.ky > 1 ? g.row : 0;
+    out.push_back(run);
+  }
+  c.src = addr(Space::kObuf, scratch, {});
+  c.gather = {in.c, runs, g.out_pix, 1, 0, 0xFFFFFFFFu};
   out.push_back(c);
 }
 

@@ -253,8 +253,12 @@ double layer_cost(const Plan& p, size_t i) {
   const arch::TileParams& t = p.chip->tile;
   const Value& out = p.value(l.output());
   const Value& in = p.value(l.input());
-  const double pool = std::ceil(double(in.c * l.pool.kh * l.pool.kw) / t.pool_lanes);
-  return static_cast<double>(out.h * out.w) * std::max<double>(t.issue_cycles, pool);
+  // A window of more than 32 pixels takes a POOL per run of rows and one over their maxima.
+  const int runs = pool_row_runs(l.pool);
+  const int pools = runs > 1 ? runs + 1 : 1;
+  const double pool = std::ceil(double(in.c * l.pool.kh * l.pool.kw) / t.pool_lanes) +
+                      (runs > 1 ? std::ceil(double(in.c * runs) / t.pool_lanes) : 0.0);
+  return static_cast<double>(out.h * out.w) * std::max<double>(t.issue_cycles * pools, pool);
 }
 
 namespace {

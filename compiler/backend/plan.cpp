@@ -7,6 +7,15 @@
 
 namespace imc::compiler {
 
+int pool_rows_per_run(const PoolLayer& m) {
+  return m.kh * m.kw <= isa::kMaxSegments ? m.kh : isa::kMaxSegments / m.kw;
+}
+
+int pool_row_runs(const PoolLayer& m) {
+  const int rows = pool_rows_per_run(m);
+  return (m.kh + rows - 1) / rows;
+}
+
 int64_t pixel_bytes(const Value& v) {
   return isa::packed_bytes(v.type, v.c);
 }

@@ -152,6 +152,9 @@ struct LayerPlan {
     return out_alt != out_addr ? isa::Addr::Rotation{0, 2, out_alt - out_addr}
                                : isa::Addr::Rotation{};
   }
+  // A max-pool window of more than 32 pixels (pool_row_runs > 1): the maxima of its runs of
+  // rows, one pixel each, at this obuf address before the POOL over them; -1 when none.
+  int64_t pool_scratch = -1;
   int output_index = -1;  // index in Program::outputs when the output is a network output
   int seq_sem = -1;       // sequential schedule: tokens "the previous inference is done"
   // Split matrices: contributor rg (>= 1) of a column group sends its partial sums, int32
@@ -216,6 +219,12 @@ struct Channels {
 Channels part_channels(const Plan& p, size_t layer, const Part& part);
 // The owner part of contributor `part` (same rows, row group 0 of its column group).
 const Part& owner_of(const Plan& p, size_t layer, const Part& part);
+
+// A POOL compares at most 32 pixels (isa::kMaxSegments): a larger window is pooled in runs of
+// whole kernel rows of at most 32 pixels each, then over the runs' maxima. The runs of a full
+// window (1: one POOL) and the rows in each.
+int pool_row_runs(const PoolLayer& m);
+int pool_rows_per_run(const PoolLayer& m);
 
 // Bytes of one pixel's packed channel vector (whole bytes) and of a whole map, channel-last.
 int64_t pixel_bytes(const Value& v);

@@ -282,7 +282,7 @@ void Folder::node(const OpNode& n) {
     if (op == "Add") return add(n);
     if (op == "Mul" || op == "Sub" || op == "Div") return arith(n);
     if (op == "Sign") return binarize(n);
-    if (op == "MaxPool") return max_pool(n);
+    if (op == "MaxPool" || op == "GlobalMaxPool") return max_pool(n);
     if (op == "Flatten" || op == "Reshape") return flatten(n);
     if (op == "Identity" || op == "Dropout") return alias(n);
   } else if (qonnx(n)) {

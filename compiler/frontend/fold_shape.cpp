@@ -1,5 +1,5 @@
-// MaxPool (on activations, or moved after the binarizer when it sits on the sums) and
-// Flatten/Reshape to [N, -1].
+// MaxPool and GlobalMaxPool (on activations, or moved after the binarizer when it sits on the
+// sums) and Flatten/Reshape to [N, -1].
 #include "compiler/frontend/folder.h"
 
 namespace imc::compiler::frontend {
@@ -13,7 +13,13 @@ void Folder::max_pool(const OpNode& n) {
     if (d != 1) fail(n, "dilation must be 1");
   const std::string auto_pad = attr_string(n, "auto_pad", "NOTSET");
   if (auto_pad != "NOTSET" && auto_pad != "VALID") fail(n, "auto_pad " + auto_pad + " unsupported");
-  const auto k = attr_ints(n, "kernel_shape", {});
+  std::vector<int64_t> k = attr_ints(n, "kernel_shape", {});
+  if (n.op_type == "GlobalMaxPool") {  // a window as large as the map, one output pixel
+    const std::vector<int64_t> shape =
+        is_sums(n.inputs.at(0)) ? need_sums(n, 0).onnx_shape : need_act(n, 0).onnx_shape;
+    if (shape.size() != 4) fail(n, "the input must be [N,C,H,W]");
+    k = {shape[2], shape[3]};
+  }
   const auto st = attr_ints(n, "strides", {1, 1});
   const auto pads = attr_ints(n, "pads", {0, 0, 0, 0});
   if (k.size() != 2 || st.size() != 2 || pads.size() != 4) fail(n, "only 2-D pooling");

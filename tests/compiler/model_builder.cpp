@@ -383,6 +383,12 @@ std::string NetBuilder::maxpool(int k, int stride, int pad) {
   return cur_ = n.output(0);
 }
 
+std::string NetBuilder::global_maxpool() {
+  onnx::NodeProto& n = node("GlobalMaxPool", name("gpool"), {cur_});
+  shape_ = {shape_[0], shape_[1], 1, 1};
+  return cur_ = n.output(0);
+}
+
 std::string NetBuilder::flatten() {
   onnx::NodeProto& n = node("Flatten", name("flatten"), {cur_});
   attr(n, "axis", int64_t{1});

@@ -87,6 +87,7 @@ class NetBuilder {
 
   // Shape ops.
   std::string maxpool(int k, int stride, int pad = 0);
+  std::string global_maxpool();  // GlobalMaxPool: [N,C,H,W] -> [N,C,1,1]
   std::string flatten();
   std::string reshape_flat();  // Reshape to [N, -1] with the constant shape [0, -1]
   // x.view(x.size(0), -1) as torch exports it: Shape, Gather, Unsqueeze, Concat, Reshape

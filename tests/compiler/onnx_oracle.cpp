@@ -256,6 +256,16 @@ DTensor maxpool(const onnx::NodeProto& n, const DTensor& x) {
   return y;
 }
 
+DTensor global_maxpool(const DTensor& x) {
+  const int64_t N = x.shape.at(0), C = x.shape.at(1), HW = x.shape.at(2) * x.shape.at(3);
+  DTensor y;
+  y.shape = {N, C, 1, 1};
+  y.v.assign(N * C, -std::numeric_limits<double>::infinity());
+  for (int64_t bc = 0; bc < N * C; ++bc)
+    for (int64_t i = 0; i < HW; ++i) y.v[bc] = std::max(y.v[bc], x.v[bc * HW + i]);
+  return y;
+}
+
 // ---- matrix products ------------------------------------------------------------------------
 
 // [M][K] x [K][N]; `at`/`bt` read the operands transposed.
@@ -531,6 +541,7 @@ DTensor eval(const onnx::NodeProto& n, const std::vector<const DTensor*>& in) {
   if (op == "Relu") return need(1), map(*in[0], [](double x) { return std::max(x, 0.0); });
   if (op == "Identity") return need(1), *in[0];
   if (op == "MaxPool") return need(1), maxpool(n, *in[0]);
+  if (op == "GlobalMaxPool") return need(1), global_maxpool(*in[0]);
   if (op == "Flatten") return need(1), flatten(n, *in[0]);
   if (op == "Reshape") return need(2), reshape(n, *in[0], *in[1]);
   if (op == "Transpose") return need(1), transpose(n, *in[0]);

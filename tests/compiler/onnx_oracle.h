@@ -4,7 +4,8 @@
 //
 // Ops: Conv (pads, strides, dilations, group, bias, auto_pad), Gemm (alpha, beta, transA/B,
 // bias C), MatMul, Add/Sub/Mul/Div (broadcasting), BatchNormalization (inference),
-// Sign (Sign(0) = 0), Relu, Identity, Constant, MaxPool (pads, ceil_mode), Flatten, Reshape,
+// Sign (Sign(0) = 0), Relu, Identity, Constant, MaxPool (pads, ceil_mode), GlobalMaxPool, Flatten,
+// Reshape,
 // Transpose, Shape, Gather, Unsqueeze, Concat (the shape arithmetic of torch's x.view(n, -1)),
 // QONNX Quant (scale * (clamp(round(x / scale + zeropt), lo, hi) - zeropt), signed/narrow,
 // rounding_mode ROUND = half to even, CEIL, FLOOR), QONNX BipolarQuant (x >= 0 -> +1 else

@@ -110,6 +110,53 @@ TEST_P(BothSchedules, ResidualAndPaddedMaxPool) {
   check(b, GetParam());
 }
 
+// Max-pool windows of more than the 32 pixels one POOL compares: a POOL per run of whole
+// kernel rows (at most 32 pixels) into scratch pixels of the output buffer, then one over
+// those. 7x7 = 49 pixels: runs of 4 and 3 rows (28 + 21), padded border windows shrunk to
+// 4..7 rows; 8x8 = 64: two runs of 4 rows; the global 12x12 pool of t2 maps: 6 runs of 2
+// rows; a 7x7 pool of a u8 image. Bit-exact on both chips, both schedules.
+TEST_P(BothSchedules, MaxPoolWindowsOfMoreThan32Pixels) {
+  GraphBuilder b(31);
+  int x = b.input(DType::kU8, 16, 16, 1);
+  x = b.conv(x, {16, 3, 1, 1, DType::kB1});
+  x = b.pool(x, 7, 1, 3);
+  b.output(b.conv(b.pool(x, 8, 8), {10, 2, 1, 0, DType::kI32}));
+  compiler::BackendOptions options;
+  options.schedule = GetParam();
+  const isa::Program prog = compiler::compile_graph(b.graph(), Target{}.chip(), options);
+  std::vector<std::pair<int, int>> combines;  // POOLs over scratch pixels: kx, ky
+  int runs_of_4 = 0;
+  for (const isa::TileProgram& t : prog.tiles)
+    for (const isa::Command& c : t.commands) {
+      if (c.op != isa::Opcode::kPool) continue;
+      EXPECT_LE(c.gather.kx * c.gather.ky, isa::kMaxSegments);
+      if (c.src.space == isa::Space::kObuf) combines.emplace_back(c.gather.kx, c.gather.ky);
+      runs_of_4 += c.gather.ky == 4 && c.gather.kx >= 7;
+    }
+  EXPECT_FALSE(combines.empty());
+  for (const auto& [kx, ky] : combines) {
+    EXPECT_EQ(ky, 1);
+    EXPECT_EQ(kx, 2);  // every window here has two runs
+  }
+  EXPECT_GT(runs_of_4, 0);
+  check(b, GetParam());
+  check(b, GetParam(), rram_exact());
+
+  GraphBuilder t(32);
+  int y = t.input(DType::kT2, 14, 14, 4);
+  y = t.conv(y, {8, 3, 1, 0, DType::kT2});
+  t.output(t.conv(t.pool(y, 12, 1), {10, 1, 1, 0, DType::kI32}));
+  check(t, GetParam());
+  check(t, GetParam(), rram_exact());
+
+  // Maxima of binary maps saturate at +1; those of u8 pixels tell every run apart.
+  GraphBuilder u(33);
+  const int image = u.input(DType::kU8, 14, 14, 1);
+  u.output(u.conv(u.pool(image, 7, 7), {10, 2, 1, 0, DType::kI32}));
+  check(u, GetParam(), {}, 8);
+  check(u, GetParam(), rram_exact(), 8);
+}
+
 // Per-channel residual scales: one ACCADD per run of equal scales, runs not on byte bounds.
 TEST_P(BothSchedules, ResidualWithPerChannelScales) {
   GraphBuilder b(7);

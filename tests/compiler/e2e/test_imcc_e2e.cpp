@@ -178,6 +178,38 @@ std::vector<Net> networks() {
          b.flatten();
          b.gemm(10);
        }},
+      // Windows of more than the 32 pixels one POOL compares: in runs of rows, then over the
+      // runs' maxima (once imcc refused these, and before that emitted programs imcsim refused).
+      {"global_maxpool_8x8_then_7x7_stride_1",
+       "UINT8",
+       {1, 1, 16, 16},
+       [](NetBuilder& b) {
+         b.conv(8, 3, 1, 1);
+         b.bn_sign();
+         b.maxpool(7, 1, 3);  // 49 pixels, borders shrunk by the padding
+         b.maxpool(8, 8);     // 64 pixels, a 2x2 map of windows
+         b.flatten();
+         b.gemm(10);
+       }},
+      {"global_maxpool_op_on_ternary_maps",
+       "BIPOLAR",
+       {1, 4, 9, 9},
+       [](NetBuilder& b) {
+         b.conv(12, 3, 1, 0, WeightKind::kTernary);
+         b.multithreshold_ternary();
+         b.global_maxpool();  // 7x7 = 49 pixels
+         b.flatten();
+         b.gemm(10);
+       }},
+      // Maxima of binary maps saturate at +1 (a wrong run could go unseen); u8 pixels do not.
+      {"global_maxpool_op_on_the_u8_image",
+       "UINT8",
+       {1, 1, 11, 11},
+       [](NetBuilder& b) {
+         b.global_maxpool();  // 121 pixels: 11 runs of 2 rows, 1 of 1
+         b.flatten();
+         b.gemm(10);
+       }},
       {"gemm_transb0_with_bias",
        "BIPOLAR",
        {1, 96},
@@ -568,30 +600,6 @@ TEST(ImccRefuses, BiasOnTheRawIntegerOutput) {
                     b.gemm(10, false, WeightKind::kBinary, true);
                   }},
                  "node 'gemm1' (output): a bias on a raw integer output is not supported yet");
-}
-
-// An 8x8 max pool (global pooling over an 8x8 map) is more than one POOL command compares:
-// imcc must either split the window or refuse the network with exit 2, never emit a program
-// imcsim refuses (it once did).
-TEST(ImccPool, WindowOfMoreThan32PixelsRunsOrIsRefused) {
-  const Net net{"global_maxpool_8x8", "UINT8", {1, 1, 8, 8}, [](NetBuilder& b) {
-                  b.conv(8, 3, 1, 1);
-                  b.bn_sign();
-                  b.maxpool(8, 8);
-                  b.flatten();
-                  b.gemm(10);
-                }};
-  const Saved n = save(net);
-  const ChipRun r = compile_and_run(n.dir, "configs/tile8x8.yaml", "pipelined");
-  if (r.imcc.status == 2) {
-    EXPECT_NE(r.imcc.err.find("pool"), std::string::npos) << r.imcc.err;
-  } else {
-    ASSERT_EQ(r.imcc.status, 0) << r.imcc.err;
-    ASSERT_EQ(r.imcsim.status, 0) << r.imcsim.err;
-    EXPECT_EQ(std::vector<int32_t>(r.y.values.begin(), r.y.values.end()),
-              testing::run_onnx(n.model, n.x)[0].values);
-  }
-  remove_dir(n.dir);
 }
 
 // PyTorch's own exports (tests/models/pytorch/make_models.py, torch 1.13 at opsets 11, 13 and

@@ -393,6 +393,31 @@ TEST(Fold, MaxPoolOnActivations) {
   EXPECT_EQ(g.values[g.outputs[0]].h, 4);
 }
 
+// GlobalMaxPool: a MaxPool whose window is the whole map, on activations or on the sums
+// (moved after the binarizer).
+TEST(Fold, GlobalMaxPoolIsAWindowAsLargeAsTheMap) {
+  NetBuilder a("BIPOLAR", {1, 2, 7, 5}, 11);
+  a.conv(4, 3, 1, 1);
+  a.bn_sign();
+  a.global_maxpool();
+  a.output();
+  const Graph g = expect_exact(a, "BIPOLAR");
+  ASSERT_EQ(g.layers.size(), 2u);
+  EXPECT_EQ(g.layers[1].pool.kh, 7);
+  EXPECT_EQ(g.layers[1].pool.kw, 5);
+  EXPECT_EQ(g.values[g.outputs[0]].h, 1);
+  EXPECT_EQ(g.values[g.outputs[0]].w, 1);
+  NetBuilder b("BIPOLAR", {1, 2, 6, 6}, 12);
+  b.conv(4, 3, 1, 1);
+  b.global_maxpool();
+  b.bn_sign();
+  b.output();
+  const Graph h = expect_exact(b, "BIPOLAR");
+  ASSERT_EQ(h.layers.size(), 2u);
+  EXPECT_EQ(h.layers[1].kind, Layer::Kind::kPool);
+  EXPECT_EQ(h.layers[1].pool.kh * h.layers[1].pool.kw, 36);
+}
+
 TEST(Fold, FlattenPermutesDenseRowsToChannelLast) {
   for (bool reshape : {false, true}) {
     NetBuilder b("BIPOLAR", {1, 3, 4, 4}, 11);

@@ -116,6 +116,15 @@ TEST(OnnxOracle, MaxPoolPaddingNeverWins) {
   EXPECT_EQ(y.values, (V{-5, -6, -8, -4}));
 }
 
+TEST(OnnxOracle, GlobalMaxPoolIsOnePixelPerChannel) {
+  TinyModel m({1, 2, 2, 3});
+  m.node("GlobalMaxPool", {"x"}, "y");
+  m.output("y");
+  Tensor y = run1(m, {{1, 2, 2, 3}, {-5, -6, -7, -8, -9, -4, 3, 1, 2, 0, 7, -1}});
+  EXPECT_EQ(y.shape, (S{1, 2, 1, 1}));
+  EXPECT_EQ(y.values, (V{-4, 7}));
+}
+
 TEST(OnnxOracle, FlattenReshapeAndRelu) {
   TinyModel m({2, 2, 1, 2});
   m.node("Flatten", {"x"}, "f");
