@@ -8,11 +8,13 @@
 // Lower bound (cycles for the batch): the crossbar work of an MVM is the cycles its crossbar
 // is busy (docs/platform.md: buf(bits in) + planes x steps x (read + ADC) + accumulator
 // latency), summed over the MVMs one inference of a layer issues (counted in the sequential
-// program, one tile per layer) and multiplied by the batch. The bound is the larger of
+// program: one tile per layer, or per group and row range of a layer that needs several) and
+// multiplied by the batch. The bound is the larger of
 //   - the whole network's work over every crossbar of the chip, and
 //   - the bottleneck layer's work over the crossbars it can use: those of the tiles it can
-//     get, min(its output rows, tiles - other layers) tiles (the finest split is one output
-//     row per tile; every other layer keeps one tile).
+//     get, min(its output rows x its groups, tiles - the other layers' sequential tiles)
+//     (the finest split is one output row per tile and group; every other layer keeps the
+//     tiles it needs at least), and no fewer than it has in the sequential program.
 // It ignores issue slots, NoC transfers and pipeline fill, so it is optimistic.
 // A second bound also counts the one link between the global buffer and its router: every
 // inference's input leaves the buffer through it, link_width bits a cycle (outputs come back
@@ -140,10 +142,11 @@ Net mlp() {
 bool run_schedule(const std::string& bench, const compiler::Graph& g, const arch::ChipParams& chip,
                   const std::string& arch, Schedule s, int batch, const compiler::Tensor& x,
                   const std::vector<int32_t>& want, int64_t& cycles, isa::Program& prog,
-                  bool shifted_kernels = false) {
+                  bool shifted_kernels = false, std::vector<compiler::TilePart>* parts = nullptr) {
   compiler::BackendOptions o;
   o.schedule = s;
   o.shifted_kernels = shifted_kernels;
+  o.parts = parts;
   prog = compiler::compile_graph(g, chip, o);
   isa::check_program(prog, chip);
   const test::SimRun r = test::simulate(prog, arch, batch, x.values);
@@ -169,28 +172,36 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
   const std::vector<int32_t> want = compiler::testing::naive_run(g, x)[0].values;
   int64_t seq = 0, pipe = 0;
   isa::Program seq_prog, pipe_prog;
-  const bool ok_seq =
-      run_schedule(n.name, g, chip, arch, Schedule::kSequential, batch, x, want, seq, seq_prog);
+  std::vector<compiler::TilePart> seq_parts;
+  const bool ok_seq = run_schedule(n.name, g, chip, arch, Schedule::kSequential, batch, x, want,
+                                   seq, seq_prog, false, &seq_parts);
   const bool ok_pipe =
       run_schedule(n.name, g, chip, arch, Schedule::kPipelined, batch, x, want, pipe, pipe_prog);
   emit(n.name, "bit_exact", ok_seq && ok_pipe ? 1 : 0, "bool");
   if (!dump_dir.empty()) dump(dump_dir, n.name, seq_prog, pipe_prog, x);
-  // The sequential program has one tile per layer, in layer order (checked: a layer split over
-  // tiles would make the work per layer below wrong).
-  if (seq_prog.tiles.size() != g.layers.size()) {
-    std::fprintf(stderr, "%s: the sequential program has %zu tiles for %zu layers: no bound\n",
-                 n.name.c_str(), seq_prog.tiles.size(), g.layers.size());
-    return;
-  }
+  // Each layer's work per inference: its tiles' MVMs in the sequential program (one tile per
+  // layer, or per group and row range of a layer that needs several: a matrix larger than a
+  // tile, maps larger than a buffer).
   const int64_t xbars = chip.tile.crossbars, tiles = chip.tiles();
-  const int64_t layers = static_cast<int64_t>(g.layers.size());
-  int64_t total = 0, bottleneck = 0;
-  for (size_t i = 0; i < g.layers.size(); ++i) {
-    const int64_t w = work_per_inference(chip.tile, seq_prog.tiles[i]) * batch;
-    total += w;
-    const int64_t usable = xbars * std::max<int64_t>(1, std::min(g.values[g.layers[i].output()].h,
-                                                                 tiles - layers + 1));
-    bottleneck = std::max(bottleneck, ceil_div(w, usable));
+  const size_t layers = g.layers.size();
+  std::vector<int64_t> work(layers, 0), seq_tiles(layers, 0), groups(layers, 1);
+  for (const compiler::TilePart& q : seq_parts) {
+    const auto tp = std::find_if(seq_prog.tiles.begin(), seq_prog.tiles.end(),
+                                 [&](const isa::TileProgram& t) { return t.tile == q.tile; });
+    if (tp == seq_prog.tiles.end()) std::abort();
+    work[q.layer] += work_per_inference(chip.tile, *tp) * batch;
+    ++seq_tiles[q.layer];
+    groups[q.layer] = std::max<int64_t>(groups[q.layer], q.group + 1);
+  }
+  int64_t total = 0, bottleneck = 0, all_tiles = 0;
+  for (size_t i = 0; i < layers; ++i) all_tiles += seq_tiles[i];
+  for (size_t i = 0; i < layers; ++i) {
+    total += work[i];
+    // The finest split is one output row per tile (times its groups); the other layers keep
+    // the tiles they need at least.
+    const int64_t rows = g.values[g.layers[i].output()].h;
+    const int64_t can = std::min(rows * groups[i], tiles - (all_tiles - seq_tiles[i]));
+    bottleneck = std::max(bottleneck, ceil_div(work[i], xbars * std::max(seq_tiles[i], can)));
   }
   const int64_t bound = std::max(ceil_div(total, xbars * tiles), bottleneck);
   int64_t in_bytes = 0, out_bytes = 0;

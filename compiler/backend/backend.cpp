@@ -39,6 +39,12 @@ isa::Program compile_graph(const Graph& g, const arch::ChipParams& chip, const B
     if (o.dump && o.dump_after == pass.name)
       *o.dump << "# after backend pass " << pass.name << "\n" << dump_plan(plan);
   }
+  if (o.parts) {
+    o.parts->clear();
+    for (size_t i = 0; i < plan.layers.size(); ++i)
+      for (const Part& q : plan.layers[i].parts)
+        o.parts->push_back({q.tile, static_cast<int>(i), q.group, q.oy0, q.oy1});
+  }
   return std::move(plan.program);
 }
 

@@ -18,6 +18,15 @@ namespace imc::compiler {
 // kPipelined: every tile loops over the batch on its own, layers overlap across inferences.
 enum class Schedule { kSequential, kPipelined };
 
+// What one tile program computes: a part of a layer (for tools that relate a program's tiles
+// to the network, e.g. bench_schedule's lower bound).
+struct TilePart {
+  int tile = -1;             // its mesh tile, as in isa::TileProgram::tile
+  int layer = -1;            // index in Graph::layers
+  int group = 0;             // column/row group of a matrix larger than a tile (0 otherwise)
+  int64_t oy0 = 0, oy1 = 0;  // its output rows
+};
+
 struct BackendOptions {
   Schedule schedule = Schedule::kPipelined;
   // Pipelined: move the tile programs to the mesh tiles that spread their NoC traffic (the
@@ -26,8 +35,9 @@ struct BackendOptions {
   // Convolutions with small matrices compute several neighbouring output positions per MVM
   // (shifted kernel copies, docs/compiler-backend.md); false: one position per MVM.
   bool shifted_kernels = false;
-  std::string dump_after;        // a pass name (backend_pass_names()), "" for none
-  std::ostream* dump = nullptr;  // where the dump goes
+  std::string dump_after;                  // a pass name (backend_pass_names()), "" for none
+  std::ostream* dump = nullptr;            // where the dump goes
+  std::vector<TilePart>* parts = nullptr;  // when set: every tile program's part, layer order
 };
 
 // The network cannot be mapped on this chip (does not fit, unsupported layout, ...).

@@ -45,6 +45,31 @@ TEST(SplitDecision, DenseTooBigForATileSplitsItsRowsEvenly) {
       << d;
 }
 
+// BackendOptions::parts names what every tile program computes: here the two row groups of
+// the first layer and the one tile of the second, each program tile once.
+TEST(SplitDecision, PartsNameEveryTileProgram) {
+  std::vector<compiler::TilePart> parts;
+  compiler::BackendOptions o;
+  o.schedule = Schedule::kSequential;
+  o.parts = &parts;
+  const isa::Program prog = compiler::compile_graph(dense_3136_128().graph(), Target{}.chip(), o);
+  ASSERT_EQ(parts.size(), 3u);
+  ASSERT_EQ(prog.tiles.size(), 3u);
+  std::set<int> program_tiles, part_tiles;
+  for (const isa::TileProgram& t : prog.tiles) program_tiles.insert(t.tile);
+  for (const compiler::TilePart& q : parts) part_tiles.insert(q.tile);
+  EXPECT_EQ(part_tiles, program_tiles);
+  EXPECT_EQ(parts[0].layer, 0);
+  EXPECT_EQ(parts[0].group, 0);
+  EXPECT_EQ(parts[1].layer, 0);
+  EXPECT_EQ(parts[1].group, 1);
+  EXPECT_EQ(parts[2].layer, 1);
+  for (const compiler::TilePart& q : parts) {
+    EXPECT_EQ(q.oy0, 0);
+    EXPECT_EQ(q.oy1, 1);
+  }
+}
+
 // A dense layer over a 14x14x32 map (the map flattened, as a Gemm after Flatten; a 14x14
 // kernel here): 28 row blocks of 8 or 6 kernel columns x 32 channels by 128 outputs, two per
 // crossbar, 8 per tile: 4 row groups of 7 blocks, each under 4 of the kernel's 14 rows (3.5
