@@ -195,7 +195,7 @@ std::vector<Span> row_spans(const Plan& p, int e, Rows r) {
       spans.push_back({c * plane + r.lo * row, c, r, (r.hi - r.lo) * row});
     return spans;
   }
-  const int64_t row = map_bytes(v) / v.h;
+  const int64_t row = byte_rows(p, e) ? 1 : map_bytes(v) / v.h;
   return {{r.lo * row, 0, r, (r.hi - r.lo) * row}};
 }
 

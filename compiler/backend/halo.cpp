@@ -60,12 +60,14 @@ void assign_input_rows(Plan& p) {
         need[k] = edge_rows(p, static_cast<int>(e), lp.parts[k]);
         total += std::max<int64_t>(0, need[k].hi - need[k].lo);
       }
-    const int64_t h = p.value(edge.value).h;
+    // Rows of the map, or bytes of a vector (byte_rows).
+    const bool bytes = byte_rows(p, static_cast<int>(e));
+    const int64_t h = bytes ? map_bytes(p.value(edge.value)) : p.value(edge.value).h;
     if (total <= h) continue;  // no row is read twice
     // Worth it only when LOADing every part's rows would keep the global buffer's link busy
     // for longer than the slowest layer keeps its tiles.
     const int64_t link = p.chip->noc.link_width_bits / 8;
-    const int64_t row = std::max<int64_t>(1, map_bytes(p.value(edge.value)) / h);
+    const int64_t row = bytes ? 1 : std::max<int64_t>(1, map_bytes(p.value(edge.value)) / h);
     double flits = 0, period = 0;
     for (size_t k = 0; k < n; ++k)
       if (!need[k].empty())
@@ -74,14 +76,26 @@ void assign_input_rows(Plan& p) {
       period = std::max(period, layer_cost(p, i) / (p.layers[i].parts.back().spatial + 1));
     if (flits <= period) continue;
     // Each chunk is LOADed by the reader that reads most of it (readers of the same rows take
-    // turns).
-    const int64_t chunk = chunk_rows(h, row, link, period);
+    // turns). A vector's chunks are the byte ranges its readers share (a slice per row group):
+    // cut finer, the chunks would only cost headers, since every reader takes whole slices.
+    std::vector<Rows> chunks;
+    if (bytes) {
+      std::vector<int64_t> cuts{0, h};
+      for (const Rows& r : need)
+        if (!r.empty()) cuts.insert(cuts.end(), {r.lo, r.hi});
+      std::sort(cuts.begin(), cuts.end());
+      cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+      for (size_t k = 0; k + 1 < cuts.size(); ++k) chunks.push_back({cuts[k], cuts[k + 1]});
+    } else {
+      const int64_t chunk = chunk_rows(h, row, link, period);
+      for (int64_t lo = 0; lo < h; lo += chunk) chunks.push_back({lo, std::min(h, lo + chunk)});
+    }
     edge.own.assign(n, {});
     // Windowed parts hold only the rows they read: a part LOADs only those of its chunk, and
     // the chunk's other rows go to the reader that reads most of them (a worklist of pieces).
     const bool windowed = lp.windowed;
-    for (int64_t lo = 0, c = 0; lo < h; lo += chunk, ++c) {
-      std::vector<Rows> pieces{{lo, std::min(h, lo + chunk)}};
+    for (size_t c = 0; c < chunks.size(); ++c) {
+      std::vector<Rows> pieces{chunks[c]};
       while (!pieces.empty()) {
         const Rows piece = pieces.back();
         pieces.pop_back();

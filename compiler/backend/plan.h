@@ -189,8 +189,13 @@ Rows input_rows(const Plan& p, size_t layer, int64_t oy0, int64_t oy1);
 // matrix split over tiles, whose blocks are a run of the kernel's rows.
 Rows kernel_rows(const Plan& p, size_t layer, const Part& part);
 // Rows of edge e's map that consumer part c needs (a row group: under its kernel rows; may be
-// empty when those are all padding).
+// empty when those are all padding). On a byte-row edge, bytes of the vector instead.
 Rows edge_rows(const Plan& p, int edge, const Part& c);
+// The network input as a vector (1x1xC) into a matrix: its "rows" are its bytes, so that a
+// row group LOADs, passes on and receives only the bytes under its row blocks (a vector is
+// one map row, which every group would otherwise take whole). Windows, spans and the input
+// passed between tiles then count bytes (edge_window: rows of one byte).
+bool byte_rows(const Plan& p, int edge);
 // Output rows of part k of n of a map with h rows (place(): contiguous, evened out).
 Rows part_rows(int64_t h, int k, int n);
 
