@@ -22,7 +22,9 @@ int64_t out_size(int64_t in, int pad0, int pad1, int k, int stride) {
 void check_window(const std::string& name, const Value& in, const Value& out, int kh, int kw,
                   int sh, int sw, int pt, int pl, int pb, int pr) {
   if (kh < 1 || kw < 1 || sh < 1 || sw < 1) fail(name, "kernel and stride must be >= 1");
-  if (kh > isa::kMaxSegments || kw > isa::kMaxSegments) fail(name, "kernels are at most 32 wide");
+  if (kh > isa::kMaxSegments || kw > isa::kMaxSegments)
+    fail(name, "a " + std::to_string(kh) + "x" + std::to_string(kw) +
+                   " window: kernels are at most 32 wide and 32 high (one gather's segments)");
   // A window made only of padding would leave its sums undefined in the accumulator.
   if (pt >= kh || pb >= kh || pl >= kw || pr >= kw || pt < 0 || pl < 0 || pb < 0 || pr < 0)
     fail(name, "padding must be smaller than the kernel");

@@ -602,6 +602,19 @@ TEST(ImccRefuses, BiasOnTheRawIntegerOutput) {
                  "node 'gemm1' (output): a bias on a raw integer output is not supported yet");
 }
 
+// A pooling window wider than 32 pixels: even one row of it is more than a POOL compares.
+TEST(ImccRefuses, GlobalPoolWiderThan32Pixels) {
+  expect_refused({"global_maxpool_33_wide",
+                  "BIPOLAR",
+                  {1, 8, 2, 33},
+                  [](NetBuilder& b) {
+                    b.global_maxpool();
+                    b.flatten();
+                    b.gemm(10);
+                  }},
+                 "a 2x33 window: kernels are at most 32 wide");
+}
+
 // PyTorch's own exports (tests/models/pytorch/make_models.py, torch 1.13 at opsets 11, 13 and
 // 17: BatchNorm fused into the Conv's float weights, torch.sign on latent weights, x.view's
 // shape arithmetic, Transpose, Flatten of a bipolar image): imcsim's outputs equal the ones
