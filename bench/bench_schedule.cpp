@@ -25,6 +25,8 @@
 // crosses the mesh as if alone); 1 - those cycles / the real ones is the share of the time
 // lost to links shared by several packets.
 //
+// Latency: the pipelined program is also run on a single inference.
+//
 // Steady state: the pipelined program is also run over twice the batch; the extra cycles per
 // extra inference are the interval between inferences once the pipeline is full (fill, weight
 // programming and drain cancel out), compared with the bounds per inference.
@@ -230,6 +232,14 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
        "bool");
   emit(n.name, "pipelined_cycles_without_contention", static_cast<double>(ideal.cycles), "cycles");
   emit(n.name, "contention_share", 1.0 - double(ideal.cycles) / double(pipe), "ratio");
+
+  // Latency: the pipelined program on one inference alone (fill, weight programming, drain).
+  const compiler::Tensor x1 = n.b.random_input(1);
+  const test::SimRun one = test::simulate(pipe_prog, arch, 1, x1.values);
+  emit(n.name, "one_inference_bit_exact",
+       one.status == 0 && one.output == compiler::testing::naive_run(g, x1)[0].values ? 1 : 0,
+       "bool");
+  emit(n.name, "one_inference_cycles", static_cast<double>(one.cycles), "cycles");
 
   const compiler::Tensor x2 = n.b.random_input(2 * batch);
   const test::SimRun twice = test::simulate(pipe_prog, arch, 2 * batch, x2.values);
