@@ -68,6 +68,7 @@ struct TileParams {
   int64_t pool_cycles = 1;
   int semaphores = 16;
   int64_t issue_cycles = 1;  // sequencer: cycles to issue one command
+  int dma_outstanding = 1;   // LOADs the DMA engine keeps in flight (split transactions)
 
   // With impl kRtl, the tiles that run the block as RTL (runs_rtl); empty = every tile.
   std::vector<int> thresholder_impl_tiles;

@@ -129,6 +129,9 @@ void read_tile(Reader& r, double f, int64_t tiles, TileParams& t) {
   t.pool_cycles = r.latency_cycles("tile.pooling.latency", f);
   t.semaphores = r.count("tile.semaphores", 1, kMaxCount);
   t.issue_cycles = r.latency_cycles("tile.sequencer.issue", f);
+  // 1: the engine waits for a LOAD's data before it starts the next (the model until December
+  // 2026, and what an arch file without the key gets).
+  t.dma_outstanding = static_cast<int>(r.count_or("tile.dma.outstanding", 1, 64, 1));
 }
 
 void read_energy(Reader& r, double f, EnergyParams& e) {

@@ -82,8 +82,16 @@ double Reader::real(const YAML::Node& n, const std::string& path) const {
 
 void Reader::put_default(const std::string& path, const std::string& value) {
   const std::string parent(schema::parent_of(path));
+  if (!parent.empty() && !tree_.get(parent)) put_section(parent);  // an optional section left out
   YAML::Node map = parent.empty() ? tree_.root() : *tree_.get(parent);
   map[std::string(schema::last_of(path))] = value;
+}
+
+void Reader::put_section(const std::string& path) {
+  const std::string parent(schema::parent_of(path));
+  if (!parent.empty() && !tree_.get(parent)) put_section(parent);
+  YAML::Node map = parent.empty() ? tree_.root() : *tree_.get(parent);
+  map[std::string(schema::last_of(path))] = YAML::Node(YAML::NodeType::Map);
 }
 
 std::string Reader::text(const std::string& path) {

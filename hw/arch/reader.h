@@ -48,6 +48,7 @@ class Reader {
   int64_t integer(const YAML::Node& n, const std::string& path, int64_t lo, int64_t hi) const;
   double real(const YAML::Node& n, const std::string& path) const;
   void put_default(const std::string& path, const std::string& value);
+  void put_section(const std::string& path);  // an empty map, and its parents if missing
 
   Tree& tree_;
 };

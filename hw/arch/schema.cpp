@@ -62,6 +62,8 @@ const std::vector<Key> kKeys = {
     {"tile.semaphores", Kind::kCount, kReq},
     {"tile.sequencer", Kind::kSection, kReq},
     {"tile.sequencer.issue", Kind::kLatency, kReq},
+    {"tile.dma", Kind::kSection, kOpt},
+    {"tile.dma.outstanding", Kind::kCount, kOpt},
     {"noc", Kind::kSection, kReq},
     {"noc.link_width", Kind::kSize, kReq},
     {"noc.hop", Kind::kLatency, kReq},

@@ -196,6 +196,9 @@ class Tile : public sc_core::sc_module {
   // Per-command record (--cmd-trace): the last occupy() of the current command.
   bool record_commands_ = false, record_waits_ = false;
   int64_t last_start_ = 0, last_end_ = 0;
+  // When each LOAD still in flight delivers its data (tile.dma.outstanding > 1); at most
+  // `outstanding` of them.
+  std::vector<int64_t> loads_in_flight_;
   LastToken woken_;             // the current WAIT's releasing token, if it blocked
   int64_t blocking_waits_ = 0;  // WAITs that blocked so far (TokenOrigin::waits_before)
   std::vector<CommandRecord> records_;

@@ -21,8 +21,16 @@ void Tile::exec_transfer(const isa::Command& c) {
   uint8_t* data =
       bytes(local.space, addr(local), c.bytes, load ? "LOAD destination" : "STORE source");
   const Touch touch = span(local.space, addr(local), c.bytes), none;
-  const int64_t start =
+  int64_t start =
       scoreboard_.earliest_start(kDma, issue_, load ? none : touch, load ? touch : none);
+  // A split-transaction engine sends a LOAD's request and goes on with the next command while
+  // the data comes back; with `outstanding` LOADs in flight it waits for one to deliver.
+  const bool split = load && chip_.tile.dma_outstanding > 1;
+  if (split && loads_in_flight_.size() >= static_cast<size_t>(chip_.tile.dma_outstanding)) {
+    const auto first = std::min_element(loads_in_flight_.begin(), loads_in_flight_.end());
+    start = std::max(start, *first);
+    loads_in_flight_.erase(first);
+  }
   sync();  // the NoC sees requests in simulated-time order
   payload_.set_command(load ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
   payload_.set_address(static_cast<uint64_t>(std::max<int64_t>(gb, 0)));
@@ -44,7 +52,10 @@ void Tile::exec_transfer(const isa::Command& c) {
     fault(m.str());
   }
   const int64_t end = clock_.cycle_of(sc_core::sc_time_stamp() + delay);
-  scoreboard_.commit(kDma, start, end, end, load ? none : touch, load ? touch : none);
+  if (split) loads_in_flight_.push_back(end);
+  // The request's one flit takes the engine one cycle when it is split.
+  const int64_t engine_until = split ? std::min(end, start + 1) : end;
+  scoreboard_.commit(kDma, start, engine_until, end, load ? none : touch, load ? touch : none);
   last_start_ = start;  // --cmd-trace: until the data is in
   last_end_ = end;
   if (trace_.enabled()) {

@@ -348,7 +348,7 @@ constexpr const char* kPrefetch =
 // Runs a program that sums up the inferences of x = 0, 10, 20, ... (3 inferences of 4), checks
 // the running sums and returns its --cmd-trace.
 std::map<std::pair<int, int>, std::array<int64_t, 3>> run_sums_traced(
-    const std::string& program_text) {
+    const std::string& program_text, const std::string& options = "") {
   Scratch s;
   std::vector<int32_t> x;
   for (int k = 0; k < 12; ++k) x.push_back(10 * k);
@@ -357,7 +357,7 @@ std::map<std::pair<int, int>, std::array<int64_t, 3>> run_sums_traced(
             (std::vector<int64_t>{0, 10, 20, 30, 40, 60, 80, 100, 120, 150, 180, 210}));
   const ToolRun r = run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml -q --prog " +
                                                 s.path("p.cmd") + " --input " + s.path("x.npy") +
-                                                " --cmd-trace " + s.path("t.tsv"));
+                                                " --cmd-trace " + s.path("t.tsv") + " " + options);
   EXPECT_EQ(r.status, 0) << r.err;
   return read_cmd_trace(s.path("t.tsv"));
 }
@@ -368,7 +368,39 @@ TEST(ImcsimCycles, NotLastLoadIsSkippedInTheLastIteration) {
   // others of line 6 took the 10 cycles a 16-byte LOAD next to the global buffer takes.
   EXPECT_EQ(t.at({0, 6}), (std::array<int64_t, 3>{9, 9, 9}));
   EXPECT_EQ(t.at({0, 4}), (std::array<int64_t, 3>{0, 0, 10}));
-  EXPECT_EQ(t.at({0, 11}), (std::array<int64_t, 3>{13, 56, 56}));  // HALT: all done at 56
+  // HALT: all done at 44 (56 with tile.dma.outstanding=1, where each STORE waited for the
+  // prefetch's data before the engine took it)
+  EXPECT_EQ(t.at({0, 11}), (std::array<int64_t, 3>{13, 44, 44}));
+}
+
+// tile.dma.outstanding: the engine sends a LOAD's request and takes the next command a cycle
+// later, while at most `outstanding` LOADs are in flight. Three 16-byte LOADs next to the
+// global buffer take 10 cycles each alone (request, 4-cycle access, 3 flits back); with 4 in
+// flight their replies follow each other on the buffer's link, 3 cycles apart; with 2 the
+// third starts when the first has delivered; with 1 they run one after the other.
+constexpr const char* kThreeLoads =
+    ".input x gb=0 shape=4 type=i32\n"
+    ".output y gb=0x100 shape=4 type=i32\n"
+    ".tile 0\n"
+    "  LOAD dst=ibuf[0] src=gb[0] bytes=16\n"
+    "  LOAD dst=ibuf[16] src=gb[16] bytes=16\n"
+    "  LOAD dst=ibuf[32] src=gb[32] bytes=16\n"
+    "  LOOP count=batch\n"
+    "    ACCADD dst=acc[0] src=ibuf[0 + 16*i0] type=i32 count=4\n"
+    "    THRESH src=acc[0] dst=obuf[0] count=4 type=i32\n"
+    "    STORE dst=gb[0x100 + 16*i0] src=obuf[0] bytes=16\n"
+    "  ENDLOOP\n"
+    "  HALT\n";
+
+TEST(ImcsimCycles, SplitTransactionLoadsOverlapUpToTheOutstandingLimit) {
+  using Starts = std::array<int64_t, 3>;
+  auto loads = [](const std::string& outstanding) {
+    const auto t = run_sums_traced(kThreeLoads, "--set tile.dma.outstanding=" + outstanding);
+    return std::array<Starts, 3>{t.at({0, 4}), t.at({0, 5}), t.at({0, 6})};
+  };
+  EXPECT_EQ(loads("1"), (std::array<Starts, 3>{{{0, 0, 10}, {1, 10, 20}, {2, 20, 30}}}));
+  EXPECT_EQ(loads("2"), (std::array<Starts, 3>{{{0, 0, 10}, {1, 1, 13}, {2, 10, 20}}}));
+  EXPECT_EQ(loads("4"), (std::array<Starts, 3>{{{0, 0, 10}, {1, 1, 13}, {2, 2, 16}}}));
 }
 
 // An early hand-over: tile 0 passes inference n+1 (prefetched) to tile 1 in iteration n, after

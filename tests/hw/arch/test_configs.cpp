@@ -50,6 +50,7 @@ TEST(ShippedConfigs, Tile8x8LoadsToItsStatedNumbers) {
   EXPECT_EQ(t.pool_cycles, 1);
   EXPECT_EQ(t.semaphores, 16);
   EXPECT_EQ(t.issue_cycles, 1);
+  EXPECT_EQ(t.dma_outstanding, 4);
 
   EXPECT_EQ(c.noc.link_width_bits, 64);
   EXPECT_EQ(c.noc.hop_cycles, 1);
@@ -118,6 +119,7 @@ TEST(ShippedConfigs, Rram4x4LoadsToItsStatedNumbers) {
   EXPECT_EQ(t.pool_cycles, 1);
   EXPECT_EQ(t.semaphores, 8);
   EXPECT_EQ(t.issue_cycles, 1);
+  EXPECT_EQ(t.dma_outstanding, 4);
 
   EXPECT_EQ(c.noc.link_width_bits, 32);
   EXPECT_EQ(c.noc.hop_cycles, 2);

@@ -1,7 +1,10 @@
 // Each defect is reported as "FILE:LINE: key 'path': what", at the line of the defect.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "arch_test_util.h"
 
@@ -115,6 +118,31 @@ TEST(ArchErrors, ZeroAndNegativeCounts) {
                        "key 'mesh.cols': must be at least 1, got -2"));
   EXPECT_TRUE(fails_at(tile_error("  crossbars: 4", "  crossbars: 0"), 0,
                        "key 'tile.crossbars': must be at least 1, got 0"));
+}
+
+TEST(ArchErrors, DmaWithoutLoadsInFlight) {
+  EXPECT_TRUE(fails_at(tile_error("    outstanding: 4", "    outstanding: 0"), 0,
+                       "key 'tile.dma.outstanding': must be at least 1, got 0"));
+  EXPECT_TRUE(fails_at(tile_error("    outstanding: 4", "    outstanding: 65"), 0,
+                       "key 'tile.dma.outstanding': must be at most 64, got 65"));
+}
+
+// An arch file without `tile.dma` gets the engine that waits for each LOAD's data, and
+// --dump-config says so.
+TEST(ArchDefaults, NoDmaSectionMeansOneLoadInFlight) {
+  std::string text = test::tile8x8_text();
+  const size_t from = text.find("  dma:\n"), to = text.find("    outstanding: 4\n");
+  ASSERT_NE(from, std::string::npos);
+  ASSERT_NE(to, std::string::npos);
+  text.erase(from, to + std::string("    outstanding: 4\n").size() - from);
+  EXPECT_EQ(load_chip_from_string(text, "arch.yaml", {}).tile.dma_outstanding, 1);
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("nodma_" + std::to_string(::getpid()) + ".yaml"))
+          .string();
+  std::ofstream(path) << text;
+  const std::string dumped = dump_effective_config(path, {});
+  std::filesystem::remove(path);
+  EXPECT_NE(dumped.find("  dma:\n    outstanding: 1\n"), std::string::npos) << dumped;
 }
 
 TEST(ArchErrors, AdcBits17) {
