@@ -71,7 +71,7 @@ void allocate_partials(Plan& p, size_t i, int64_t slot, int64_t ibuf, int64_t ob
   if (channels == 0) return;
   int64_t rows = 0;
   for (const Part& q : lp.parts) rows = std::max(rows, q.oy1 - q.oy0);
-  lp.partial_slot = slot;
+  lp.partial_slot = lp.partial_alt = slot;
   lp.partial_bytes = rows * out.w * channels * 4;
   const int64_t end = slot + (lp.mat.max_row_groups() - 1) * lp.partial_bytes;
   if (end > ibuf || lp.partial_bytes > obuf)
@@ -96,6 +96,9 @@ void allocate_alt_slots(Plan& p, size_t i, int64_t ibuf) {
     p.edges[e].alt = end;
     end += bytes;
   }
+  // Then a second set of partial-sum slots, when they still fit.
+  const int64_t partials = (lp.mat.max_row_groups() - 1) * lp.partial_bytes;
+  if (partials > 0 && end + partials <= ibuf) lp.partial_alt = end;
 }
 
 void allocate_tile(Plan& p, size_t i) {

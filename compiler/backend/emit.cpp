@@ -126,10 +126,15 @@ void give_credits(const Plan& p, const LayerPlan& lp, const Part& part, CreditTi
   }
 }
 
-void credit_contributors(const Plan& p, size_t i, const Part& part, std::vector<Command>& out) {
+void credit_contributors(const Plan& p, size_t i, const Part& part, bool setup,
+                         std::vector<Command>& out) {
   if (!adds_partials(p, i, part)) return;
-  for (const Part* c : contributors(p, i, part))
-    out.push_back(signal(c->tile, p.layers[i].partial_credit_sem));
+  const LayerPlan& lp = p.layers[i];
+  for (const Part* c : contributors(p, i, part)) {
+    out.push_back(signal(c->tile, lp.partial_credit_sem));
+    // At setup, a credit for each slot of a double-buffered pair.
+    if (setup && lp.partial_sem_odd >= 0) out.push_back(signal(c->tile, lp.partial_credit_sem));
+  }
 }
 
 // The initial credits go first: SIGNAL waits for everything issued before it, and the input
@@ -137,7 +142,7 @@ void credit_contributors(const Plan& p, size_t i, const Part& part, std::vector<
 void emit_setup(const Plan& p, size_t i, const Part& part, std::vector<Command>& out) {
   const LayerPlan& lp = p.layers[i];
   give_credits(p, lp, part, CreditTime::kSetup, out);
-  credit_contributors(p, i, part, out);
+  credit_contributors(p, i, part, true, out);
   if (lp.output_index >= 0 && owns_output(p, i, part)) signal_sources(p, out);
 }
 
@@ -320,10 +325,11 @@ void pass_partials(const Plan& p, size_t i, const Part& part, std::vector<Comman
   const Group& g = lp.mat.groups[part.group];
   const Value& o = p.value(p.g->layers[i].output());
   out.push_back(wait(lp.partial_credit_sem));
-  out.push_back(send(owner_of(p, i, part).tile,
-                     addr(Space::kIbuf, lp.partial_slot + (g.rg - 1) * lp.partial_bytes),
-                     out_addr(lp, 0, 0), (part.oy1 - part.oy0) * o.w * g.channels() * 4,
-                     lp.partial_sem));
+  isa::Addr dst = addr(Space::kIbuf, lp.partial_slot + (g.rg - 1) * lp.partial_bytes);
+  dst.rot = lp.partial_rotation();
+  out.push_back(with_sems(send(owner_of(p, i, part).tile, dst, out_addr(lp, 0, 0),
+                               (part.oy1 - part.oy0) * o.w * g.channels() * 4, -1),
+                          lp.partial_sem, lp.partial_sem_odd));
 }
 
 void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Command>& out) {
@@ -362,7 +368,8 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
     for (int e : in_edges(lp))
       if (reads_edge(p, e, part) && prefetches(p, e)) load_rows(p, e, part, 1, true, out);
   if (adds_partials(p, i, part))
-    out.push_back(wait(lp.partial_sem, lp.mat.groups[part.group].row_groups - 1));
+    out.push_back(with_sems(wait(lp.partial_sem, lp.mat.groups[part.group].row_groups - 1),
+                            lp.partial_sem, lp.partial_sem_odd));
   if (l.kind == Layer::Kind::kMat)
     emit_mat_compute(p, i, part, out);
   else
@@ -370,7 +377,7 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
   for (int e : in_edges(lp))
     if (reads_edge(p, e, part) && prefetches(p, e)) send_rows(p, e, part, 1, true, out);
   give_credits(p, lp, part, CreditTime::kComputed, out);
-  credit_contributors(p, i, part, out);
+  credit_contributors(p, i, part, false, out);
   if (owns_output(p, i, part))
     pass_output(p, i, part, out);
   else

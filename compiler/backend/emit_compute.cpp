@@ -299,6 +299,7 @@ void mat_after(const Plan& p, size_t layer, const Part& part, const At& at, int6
       a.dst = addr(Space::kAcc, k * nch);
       a.src = partial_src;
       a.src.base += lp.partial_slot + (rg - 1) * lp.partial_bytes;
+      a.src.rot = lp.partial_rotation();
       a.type = isa::DType::kI32;
       a.count = n * nch;
       out.push_back(a);

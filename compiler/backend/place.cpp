@@ -16,6 +16,7 @@
 #include "compiler/backend/fit.h"
 #include "compiler/backend/pack.h"
 #include "compiler/backend/passes.h"
+#include "compiler/backend/split.h"
 
 namespace imc::compiler {
 
@@ -218,7 +219,7 @@ void place_mat(Plan& p, size_t i) {
 // Cycles one tile spends on one inference of group g of layer i (a rough model of
 // docs/platform.md: the largest of issue slots, crossbar time and thresholder time, per
 // output position: per MVM's positions for a shifted-kernel view).
-double group_cost(const Plan& p, size_t i, const Group& g) {
+double group_cost(const Plan& p, size_t i, const Group& g, int crossbars) {
   const arch::TileParams& t = p.chip->tile;
   const Value& out = computed_map(p, i);  // positions of one MVM each
   const double positions = static_cast<double>(out.h * out.w);
@@ -236,7 +237,7 @@ double group_cost(const Plan& p, size_t i, const Group& g) {
   // Per copy group of positions: its MVMs, one THRESH, an owner's ACCADD of each partial sum.
   const double partials = g.owner() ? g.row_groups - 1 : 0;
   const double issue = (blocks + (1.0 + partials) / r) * t.issue_cycles;
-  const double xbar = (mvm * blocks + 2.0) / r;
+  const double xbar = (mvm * blocks + 2.0) / std::max<double>(r, crossbars);
   // The one thresholder requantizes every position's channels, lanes at a time, one THRESH
   // (with its pipeline latency) per group of copies.
   const double lanes = double(g.channels()) / t.thresholder_lanes + double(t.threshold_cycles) / r;
@@ -267,16 +268,11 @@ int tiles_per_part(const Plan& p, size_t i) {
   return std::max<int>(1, static_cast<int>(p.layers[i].mat.groups.size()));
 }
 
-// Cycles the busiest of layer i's tiles, computing `rows` output rows, spends per inference
-// on each of its links: input rows in (a window of the input map), output rows out to every
-// consumer part that reads them (a kernel of kh rows at stride sh reads a row in up to
-// ceil(kh / sh) parts) or to the global buffer. `parts`: the row ranges of each layer so far.
-double link_cycles(const Plan& p, size_t i, int64_t rows, const std::vector<int>& parts) {
+// How many times layer i's output rows leave a tile: once per consumer part that reads them
+// (a kernel of kh rows at stride sh reads a row in up to ceil(kh / sh) parts), once for a
+// residual, once for the global buffer. `parts`: the row ranges of each layer so far.
+double output_reads(const Plan& p, size_t i, const std::vector<int>& parts) {
   const Layer& l = p.g->layers[i];
-  const Value& in = p.value(l.input());
-  const Value& out = p.value(l.output());
-  const Rows window = input_rows(p, i, 0, rows);
-  const double in_bytes = double(window.hi - window.lo) * double(map_bytes(in) / in.h);
   double reads = 0;
   for (size_t c = 0; c < p.g->layers.size(); ++c) {
     const Layer& x = p.g->layers[c];
@@ -288,15 +284,73 @@ double link_cycles(const Plan& p, size_t i, int64_t rows, const std::vector<int>
   }
   if (std::find(p.g->outputs.begin(), p.g->outputs.end(), l.output()) != p.g->outputs.end())
     reads += 1;
-  const double out_bytes = double(rows) * double(map_bytes(out) / out.h) * reads;
+  return reads;
+}
+
+double link_cycles(const Plan& p, double in_bytes, double out_bytes) {
   return std::max(in_bytes, out_bytes) * 8.0 / double(p.chip->noc.link_width_bits);
+}
+
+// Cycles the busiest of layer i's tiles, computing `rows` output rows, spends per inference
+// on each of its links: input rows in (a window of the input map), output rows out to every
+// consumer part that reads them or to the global buffer.
+double link_cycles(const Plan& p, size_t i, int64_t rows, const std::vector<int>& parts) {
+  const Layer& l = p.g->layers[i];
+  const Value& in = p.value(l.input());
+  const Value& out = p.value(l.output());
+  const Rows window = input_rows(p, i, 0, rows);
+  const double in_bytes = double(window.hi - window.lo) * double(map_bytes(in) / in.h);
+  const double out_bytes =
+      double(rows) * double(map_bytes(out) / out.h) * output_reads(p, i, parts);
+  return link_cycles(p, in_bytes, out_bytes);
+}
+
+// A matrix layer with a one-pixel output (a dense layer, or one over a whole map) has no output
+// rows to split over tiles; for speed its column groups get more row groups instead.
+bool one_pixel(const Plan& p, size_t i) {
+  const Value& out = p.value(p.g->layers[i].output());
+  return p.g->layers[i].kind == Layer::Kind::kMat && out.h * out.w == 1;
+}
+
+// One-pixel layer i with k row groups per column group: cycles per inference of its busiest
+// tile, an owner with the longest run of row blocks. Its compute (those MVMs, then adding the
+// k - 1 partial sums), or its links: its share of the input and the partial sums in, its
+// channels of the output out.
+double row_group_cycles(const Plan& p, size_t i, int k, const std::vector<int>& parts,
+                        bool* link_bound = nullptr) {
+  const MatPlan& mp = p.layers[i].mat;
+  const size_t n = mp.row_blocks.size(), run = (n + static_cast<size_t>(k) - 1) / k;
+  const Value& in = p.value(p.g->layers[i].input());
+  const Value& out = p.value(p.g->layers[i].output());
+  double worst = 0;
+  for (const Group& a : mp.groups) {
+    if (!a.owner()) continue;
+    Group g = a;
+    g.row_groups = k;
+    g.r0 = 0;
+    g.r1 = run;
+    g.replicas = g.banks = 1;
+    const double share = double(g.channels()) / double(out.c);
+    const double in_bytes = double(map_bytes(in)) * double(run) / double(n) +
+                            double(k - 1) * double(g.channels()) * 4.0;
+    const double out_bytes = double(map_bytes(out)) * share * output_reads(p, i, parts);
+    // Its blocks spread over the crossbars (one copy: one position).
+    const int crossbars =
+        static_cast<int>(std::min<size_t>(static_cast<size_t>(p.chip->tile.crossbars), g.blocks()));
+    const double compute = group_cost(p, i, g, crossbars),
+                 link = link_cycles(p, in_bytes, out_bytes);
+    if (link_bound && std::max(compute, link) >= worst) *link_bound = link > compute;
+    worst = std::max({worst, compute, link});
+  }
+  return worst;
 }
 
 // Row ranges per layer: what the maps and partial sums need to fit the buffers, and in the
 // pipelined schedule, while tiles are left, one more for the slowest layer that can take one
-// (PIMCOMP-style greedy on the bottleneck). Splits stop when no layer can be split further or the
-// slowest is already fast enough that transfers would dominate.
-std::vector<int> split_counts(const Plan& p, int spare) {
+// (PIMCOMP-style greedy on the bottleneck); a one-pixel layer takes one more row group per
+// column group instead (split_rows_further). Splits stop when no layer can be split further
+// or the slowest is already fast enough that transfers would dominate.
+std::vector<int> split_counts(Plan& p, int spare) {
   const size_t n = p.layers.size();
   std::vector<int> parts(n);
   for (size_t i = 0; i < n; ++i) parts[i] = p.layers[i].min_parts;
@@ -307,11 +361,14 @@ std::vector<int> split_counts(const Plan& p, int spare) {
     cost[i] = layer_cost(p, i);
     h[i] = p.value(p.g->layers[i].output()).h;
   }
-  constexpr double kFastEnough = 32;  // cycles per inference: below this, stop splitting
+  // Cycles per inference: below this, stop splitting (24 rather than 32 or 16, measured:
+  // docs/compiler-backend.md, "Spatial split of the bottleneck").
+  constexpr double kFastEnough = 24;
   // Its busiest tile's share: part_rows gives some parts one row more than others. That
   // tile's compute, or the time its input rows take to arrive or its output rows to leave
   // through its one NoC link each way, whichever is longer.
   auto per_tile = [&](size_t i, int k) {
+    if (one_pixel(p, i)) return row_group_cycles(p, i, p.layers[i].mat.max_row_groups(), parts);
     const int64_t rows = (h[i] + k - 1) / k;
     const double compute = cost[i] * static_cast<double>(rows) / static_cast<double>(h[i]);
     return std::max(compute, link_cycles(p, i, rows, parts));
@@ -323,6 +380,20 @@ std::vector<int> split_counts(const Plan& p, int spare) {
     while (k <= h[i] && (h[i] + k - 1) / k == (h[i] + parts[i] - 1) / parts[i]) ++k;
     return k;
   };
+  // One more row group per column group of one-pixel layer i, if the tiles are there and the
+  // runs fit; false when not.
+  auto more_row_groups = [&](size_t i) {
+    MatPlan& mp = p.layers[i].mat;
+    const int k = mp.max_row_groups() + 1;
+    const int more = (mp.groups.back().cg + 1) * k - static_cast<int>(mp.groups.size());
+    bool link_bound = false;
+    const double now = row_group_cycles(p, i, k - 1, parts, &link_bound);
+    if (!link_bound || more > spare || row_group_cycles(p, i, k, parts) >= now ||
+        !split_rows_further(p, i, k))
+      return false;
+    spare -= more;
+    return true;
+  };
   std::vector<bool> done(n, false);  // at one output row per tile, or the tiles are not there
   for (;;) {
     size_t worst = n;
@@ -330,6 +401,10 @@ std::vector<int> split_counts(const Plan& p, int spare) {
       if (!done[i] && (worst == n || per_tile(i, parts[i]) > per_tile(worst, parts[worst])))
         worst = i;
     if (worst == n || per_tile(worst, parts[worst]) < kFastEnough) break;
+    if (one_pixel(p, worst)) {
+      if (!more_row_groups(worst)) done[worst] = true;
+      continue;
+    }
     const int k = next_count(worst);
     const int more = (k - parts[worst]) * tiles_per_part(p, worst);
     if (k > h[worst] || more > spare || !rows_fit(p, worst, k)) {
@@ -366,11 +441,14 @@ int check_tiles(const Plan& p) {
 
 void place(Plan& p) {
   const int need = check_tiles(p);
-  for (size_t i = 0; i < p.layers.size(); ++i) {
-    const Layer& l = p.g->layers[i];
-    if (l.kind == Layer::Kind::kMat) place_mat(p, i);
-  }
+  // Copies per group first: the cost model of the split counts them.
+  for (size_t i = 0; i < p.layers.size(); ++i)
+    if (p.g->layers[i].kind == Layer::Kind::kMat)
+      for (Group& g : p.layers[i].mat.groups)
+        place_group(p, mat_of(p, i), computed_map(p, i), p.layers[i].mat, g);
   const std::vector<int> parts = split_counts(p, p.chip->tiles() - need);
+  for (size_t i = 0; i < p.layers.size(); ++i)
+    if (p.g->layers[i].kind == Layer::Kind::kMat) place_mat(p, i);
   int next = 0;
   for (size_t i = 0; i < p.layers.size(); ++i) {
     const int64_t h = p.value(p.g->layers[i].output()).h;

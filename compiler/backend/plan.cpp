@@ -273,10 +273,13 @@ std::string dump_plan(const Plan& p) {
     }
     if (lp.output_index >= 0) s << "  stored as network output " << lp.output_index << "\n";
     if (lp.seq_sem >= 0) s << "  sequence sem " << lp.seq_sem << "\n";
-    if (lp.partial_bytes > 0)
-      s << "  partial sums ibuf[" << lp.partial_slot << "] " << lp.partial_bytes
-        << " B per row group, sem " << lp.partial_sem << ", credit sem " << lp.partial_credit_sem
-        << "\n";
+    if (lp.partial_bytes > 0) {
+      s << "  partial sums ibuf[" << lp.partial_slot << "]";
+      if (lp.partial_alt != lp.partial_slot) s << " and ibuf[" << lp.partial_alt << "]";
+      s << " " << lp.partial_bytes << " B per row group, sem " << lp.partial_sem;
+      if (lp.partial_sem_odd >= 0) s << " and " << lp.partial_sem_odd;
+      s << ", credit sem " << lp.partial_credit_sem << "\n";
+    }
   }
   if (!p.program.tiles.empty()) s << isa::disassemble(p.program);
   return s.str();

@@ -163,6 +163,15 @@ struct LayerPlan {
   // the contributor's partial_credit_sem.
   int64_t partial_slot = 0, partial_bytes = 0;
   int partial_sem = -1, partial_credit_sem = -1;
+  // Double buffering of the partial sums (pipelined): a second set of slots at partial_alt for
+  // odd inferences, counted on the owner's partial_sem_odd; each contributor then starts with
+  // two credits and may run an inference ahead of its owner. Equal to partial_slot: one set.
+  int64_t partial_alt = 0;
+  int partial_sem_odd = -1;
+  isa::Addr::Rotation partial_rotation() const {
+    return partial_alt != partial_slot ? isa::Addr::Rotation{0, 2, partial_alt - partial_slot}
+                                       : isa::Addr::Rotation{};
+  }
 };
 
 struct Plan {
@@ -250,7 +259,8 @@ int64_t plane_bytes(const Value& v);  // h * w elements of one channel
 // one row range (place.cpp; a rough model of docs/platform.md: issue slots or crossbar time
 // per output position), and of group g.
 double layer_cost(const Plan& p, size_t i);
-double group_cost(const Plan& p, size_t i, const Group& g);
+// `crossbars`: how many of them its MVMs spread over; 0: one per copy (Group::replicas).
+double group_cost(const Plan& p, size_t i, const Group& g, int crossbars = 0);
 
 // Readable text of everything the plan holds so far (--dump-after).
 std::string dump_plan(const Plan& p);

@@ -43,6 +43,17 @@ void assign_slot_sems(Plan& p, std::vector<int>& counter) {
   }
 }
 
+// Then a second set of partial-sum slots (allocate) gets the owner's semaphore for the odd
+// inferences, while its tiles have one; without it the slots stay single.
+void assign_partial_sems(Plan& p, std::vector<int>& counter) {
+  for (size_t i = 0; i < p.layers.size(); ++i) {
+    LayerPlan& lp = p.layers[i];
+    if (lp.partial_alt == lp.partial_slot) continue;
+    lp.partial_sem_odd = spare_sem(p, counter[i]);
+    if (lp.partial_sem_odd < 0) lp.partial_alt = lp.partial_slot;
+  }
+}
+
 int next_sem(const Plan& p, size_t layer, int& counter) {
   if (counter >= p.chip->tile.semaphores)
     throw BackendError("layer '" + p.g->layers[layer].name() + "': needs more than the " +
@@ -77,6 +88,7 @@ void schedule_tiles(Plan& p) {
   }
   if (p.schedule != Schedule::kSequential) {
     assign_slot_sems(p, counter);
+    assign_partial_sems(p, counter);
     return;
   }
   for (size_t i = 0; i < p.layers.size(); ++i)

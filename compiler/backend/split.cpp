@@ -154,6 +154,39 @@ Candidate candidate(const Plan& p, size_t i, MatPlan m, int64_t ncg) {
 
 }  // namespace
 
+bool split_rows_further(Plan& p, size_t i, int k) {
+  const arch::TileParams& t = p.chip->tile;
+  MatPlan& mp = p.layers[i].mat;
+  std::vector<Group> regrouped;
+  for (size_t first = 0; first < mp.groups.size();) {
+    // Column group cg: its row groups are consecutive and cover row blocks r0..r1-1.
+    const Group& a = mp.groups[first];
+    size_t last = first;
+    while (last + 1 < mp.groups.size() && mp.groups[last + 1].cg == a.cg) ++last;
+    const size_t r0 = a.r0, n = mp.groups[last].r1 - r0;
+    if (static_cast<size_t>(k) > n) return false;
+    for (int rg = 0; rg < k; ++rg) {
+      Group g;
+      g.rg = rg;
+      g.cg = a.cg;
+      g.row_groups = k;
+      g.r0 = r0 + n * static_cast<size_t>(rg) / static_cast<size_t>(k);
+      g.r1 = r0 + n * static_cast<size_t>(rg + 1) / static_cast<size_t>(k);
+      g.c0 = a.c0;
+      g.c1 = a.c1;
+      g.ch0 = a.ch0;
+      g.ch1 = a.ch1;
+      if (!fits(t, mp, {g.r0, g.r1}, {g.c0, g.c1})) return false;
+      regrouped.push_back(g);
+    }
+    first = last + 1;
+  }
+  std::swap(mp.groups, regrouped);
+  if (rows_fit(p, i, p.layers[i].min_parts)) return true;
+  std::swap(mp.groups, regrouped);
+  return false;
+}
+
 void split_matrix(Plan& p, size_t i) {
   const MatLayer& l = mat_of(p, i);
   const Value& out = computed_map(p, i);

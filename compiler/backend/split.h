@@ -11,4 +11,10 @@ namespace imc::compiler {
 // and the numbers when no split fits the chip.
 void split_matrix(Plan& p, size_t i);
 
+// For speed (place, pipelined): every column group of layer i cut into k row groups, evened-out
+// runs of its row blocks, so each tile runs fewer MVMs and receives fewer input rows. False,
+// and the groups unchanged, when a column group has fewer than k row blocks, a run does not
+// fit a tile or the owner's partial-sum slots do not fit its buffers.
+bool split_rows_further(Plan& p, size_t i, int k);
+
 }  // namespace imc::compiler
