@@ -393,5 +393,28 @@ TEST(Pipeline, ALinkBoundOnePixelLayerGetsRowGroups) {
   }
 }
 
+// Several contributors: a dense layer over a 16x16x32 map (1 KiB per inference, 128 cycles
+// through one eject link, against 32 MVMs on four crossbars) takes as many row groups as
+// lower its owner's estimate: four (the owner receives 256 B of map and 3 x 40 B of partial
+// sums; with five, 224 B and 4 x 40 B would be more); their partial sums alternate between two slot
+// sets, the owner counting each set's contributors on its own semaphore. An odd batch ends on the
+// second set.
+TEST(Pipeline, ContributorsOfALinkBoundLayerAlternateTheirSlots) {
+  GraphBuilder b(17);
+  int x = b.input(isa::DType::kB1, 16, 16, 32);
+  x = b.conv(x, {32, 3, 1, 1, isa::DType::kB1});
+  b.output(b.conv(x, {10, 16, 1, 0, isa::DType::kI32}));
+  const std::string plan = dumped(b, "schedule");
+  size_t contributors = 0;
+  for (size_t at = plan.find("(partial sums to the owner)"); at != std::string::npos;
+       at = plan.find("(partial sums to the owner)", at + 1))
+    ++contributors;
+  EXPECT_EQ(contributors, 3u) << plan;
+  EXPECT_TRUE(has(plan, " and ibuf[")) << plan;  // the second set of partial-sum slots
+  check(b, Schedule::kPipelined, {}, 5);
+  check(b, Schedule::kSequential, {}, 2);
+  EXPECT_FALSE(has(dumped(b, "schedule", Schedule::kSequential), "(partial sums to the owner)"));
+}
+
 }  // namespace
 }  // namespace imc::test
