@@ -77,7 +77,7 @@ struct Rotation {
   int copy = 0, bank = 0;
 };
 
-void emit_rect(const Run& ry, const Run& rx, int copies, int banks, Rotation& next,
+void emit_rect(const Run& ry, const Run& rx, int copies, int banks, int merge, Rotation& next,
                const Body& body, std::vector<Command>& out) {
   const bool along_x = rx.n > 1 || ry.n == 1;
   const Run& inner = along_x ? rx : ry;
@@ -112,12 +112,25 @@ void emit_rect(const Run& ry, const Run& rx, int copies, int banks, Rotation& ne
                 static_cast<int>((next.copy + slot) % copies),
                 static_cast<int>(((next.bank + slot / copies) % banks) * copies + slot % copies)};
     };
-    for (int64_t j = 0; j < rows; ++j)
+    for (int64_t j = 0; j < rows; ++j) {
+      // Up to `merge` groups of copies whose ranges follow each other are requantized by
+      // one THRESH, after the last of them: fewer issue slots.
+      int64_t first = -1, held = 0;
       for (int64_t b = 0; b < count; b += copies) {
         const int64_t n = std::min<int64_t>(copies, count - b);
+        if (first >= 0 && position(j, b).range != position(j, first).range + held) {
+          body.after(position(j, first), held, along_x);
+          first = -1;
+        }
         for (int64_t k = b; k < b + n; ++k) body.each(position(j, k));
-        body.after(position(j, b), n, along_x);
+        if (first < 0) first = b, held = 0;
+        held += n;
+        if (held + copies > int64_t{merge} * copies || b + n >= count) {
+          body.after(position(j, first), held, along_x);
+          first = -1;
+        }
       }
+    }
     for (int i = 0; i < loops; ++i) out.push_back(end_loop());
     next.copy = static_cast<int>((next.copy + rows * count) % copies);
     next.bank = static_cast<int>((next.bank + rows * row_slots / copies) % banks);
@@ -393,7 +406,7 @@ void emit_mat_compute(const Plan& p, size_t layer, const Part& part, std::vector
   Rotation next;
   for (const Run& ry : runs(part.oy0, part.oy1, in.h, m.kh, m.stride_h, m.pad_top))
     for (const Run& rx : runs(0, o.w, in.w, m.kw, m.stride_w, m.pad_left))
-      emit_rect(ry, rx, g.replicas, g.banks, next,
+      emit_rect(ry, rx, g.replicas, g.banks, std::max(1, g.banks / 2), next,
                 {[&](const At& at) { mat_body(p, layer, part, ry, rx, at, out); },
                  [&](const At& at, int64_t n, bool contiguous) {
                    mat_after(p, layer, part, at, n, contiguous, out);
@@ -408,7 +421,7 @@ void emit_pool_compute(const Plan& p, size_t layer, const Part& part, std::vecto
   const Value& o = p.value(m.output);
   for (const Run& ry : runs(part.oy0, part.oy1, in.h, m.kh, m.stride_h, m.pad_top))
     for (const Run& rx : runs(0, o.w, in.w, m.kw, m.stride_w, m.pad_left))
-      emit_rect(ry, rx, 1, 1, next,
+      emit_rect(ry, rx, 1, 1, 1, next,
                 {[&](const At& at) { pool_body(p, layer, part, ry, rx, at, out); },
                  [](const At&, int64_t, bool) {}},
                 out);

@@ -416,5 +416,23 @@ TEST(Pipeline, ContributorsOfALinkBoundLayerAlternateTheirSlots) {
   EXPECT_FALSE(has(dumped(b, "schedule", Schedule::kSequential), "(partial sums to the owner)"));
 }
 
+// Requantization takes issue slots: a 3x3 conv over 28x28x32 (288 rows: two MVMs per
+// position, four copies, seven accumulator banks of 4 x 32 sums per row) THRESHes up to three
+// banks' positions at once (12 positions of 32 channels: a run of 26 interior positions is
+// three THRESHes, 12, 12 and 2 positions, not seven), while the other banks take the next
+// MVMs. Never more than half the banks: the next MVMs would wait for the THRESH to read them.
+TEST(Pipeline, HalfTheBanksAreRequantizedTogether) {
+  GraphBuilder b(29);
+  int x = b.input(isa::DType::kB1, 28, 28, 32);
+  b.output(b.conv(x, {32, 3, 1, 1, isa::DType::kB1}));
+  const isa::Program p = compile(b, Schedule::kSequential);
+  std::multiset<int64_t> counts;
+  for (const isa::Command& t : commands(p, Opcode::kThresh).loop) counts.insert(t.count);
+  EXPECT_GE(counts.count(12 * 32), 2u);
+  EXPECT_EQ(*counts.rbegin(), 12 * 32);
+  check(b, Schedule::kSequential, {}, 2);
+  check(b, Schedule::kPipelined, {}, 3);
+}
+
 }  // namespace
 }  // namespace imc::test
