@@ -25,16 +25,23 @@ using isa::Space;
 struct Run {
   int64_t lo = 0, n = 0;
   uint64_t valid = 0;
+  bool per_position = false;  // `valid` differs along the run: each position computes its own
 };
+
+// Bit j: kernel tap j of output position o lies inside the input.
+uint64_t valid_taps(int64_t o, int64_t in, int k, int stride, int pad) {
+  uint64_t v = 0;
+  for (int j = 0; j < k; ++j) {
+    const int64_t i = o * stride - pad + j;
+    if (i >= 0 && i < in) v |= uint64_t{1} << j;
+  }
+  return v;
+}
 
 std::vector<Run> runs(int64_t lo, int64_t hi, int64_t in, int k, int stride, int pad) {
   std::vector<Run> r;
   for (int64_t o = lo; o < hi; ++o) {
-    uint64_t v = 0;
-    for (int j = 0; j < k; ++j) {
-      const int64_t i = o * stride - pad + j;
-      if (i >= 0 && i < in) v |= uint64_t{1} << j;
-    }
+    const uint64_t v = valid_taps(o, in, k, stride, pad);
     if (!r.empty() && r.back().valid == v)
       ++r.back().n;
     else
@@ -204,6 +211,9 @@ void mat_body(const Plan& p, size_t layer, const Part& part, const Run& ry, cons
   const Geometry g = geometry(p, layer, part);
   const int64_t iy = at.oy * m.stride_h - m.pad_top, ix = at.ox * m.stride_w - m.pad_left;
   const int64_t acc0 = int64_t{at.range} * grp.channels();
+  // A per-position run has no loop along it (emit_mat_compute): at.ox is the position.
+  const uint64_t vx =
+      rx.per_position ? valid_taps(at.ox, in.w, m.kw, m.stride_w, m.pad_left) : rx.valid;
   for (size_t c = grp.c0; c < grp.c1; ++c) {
     bool first = true;
     auto mvm = [&](size_t r, uint32_t mask) {
@@ -232,7 +242,7 @@ void mat_body(const Plan& p, size_t layer, const Part& part, const Run& ry, cons
       first = false;
     };
     for (size_t r = grp.r0; r < grp.r1; ++r) {
-      const uint32_t mask = segment_mask(mp.row_blocks[r], ry.valid, rx.valid);
+      const uint32_t mask = segment_mask(mp.row_blocks[r], ry.valid, vx);
       if (mask != 0) mvm(r, mask);  // else the whole block reads padding
     }
     // A row group whose blocks all read padding here still owes its (zero) sums: an MVM
@@ -404,8 +414,23 @@ void emit_mat_compute(const Plan& p, size_t layer, const Part& part, std::vector
   const Value& o = computed_map(p, layer);
   const Group& g = p.layers[layer].mat.groups[part.group];
   Rotation next;
+  // A row that the accumulator ranges hold whole is one run, its border positions masked one
+  // by one: they are then requantized with their neighbours, not by THRESHes of their own.
+  // A bit-serial input's MVMs keep their crossbars busy longer than the copies take to issue:
+  // there, only when no copy gets more positions per row than the separate runs give it (a
+  // loop iteration gives each copy the same positions, so the remainder of a row loads some
+  // crossbars more in every row; the border positions of separate runs go round all copies).
+  const bool serial = in.type == isa::DType::kU8 || in.type == isa::DType::kI8;
+  std::vector<Run> xs = runs(0, o.w, in.w, m.kw, m.stride_w, m.pad_left);
+  int64_t interior = 0;
+  for (const Run& r : xs) interior = std::max(interior, r.n);
+  const int64_t c = g.replicas;
+  // Per row, times the copies; a run of one position goes round the copies along y.
+  const int64_t split = (interior > 1 ? (interior + c - 1) / c * c : interior) + o.w - interior;
+  const bool balanced = (o.w + c - 1) / c * c <= split;
+  if (xs.size() > 1 && o.w <= c * g.banks && (!serial || balanced)) xs = {Run{0, o.w, 0, true}};
   for (const Run& ry : runs(part.oy0, part.oy1, in.h, m.kh, m.stride_h, m.pad_top))
-    for (const Run& rx : runs(0, o.w, in.w, m.kw, m.stride_w, m.pad_left))
+    for (const Run& rx : xs)
       emit_rect(ry, rx, g.replicas, g.banks, std::max(1, g.banks / 2), next,
                 {[&](const At& at) { mat_body(p, layer, part, ry, rx, at, out); },
                  [&](const At& at, int64_t n, bool contiguous) {

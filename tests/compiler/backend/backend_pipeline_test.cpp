@@ -418,9 +418,12 @@ TEST(Pipeline, ContributorsOfALinkBoundLayerAlternateTheirSlots) {
 
 // Requantization takes issue slots: a 3x3 conv over 28x28x32 (288 rows: two MVMs per
 // position, four copies, seven accumulator banks of 4 x 32 sums per row) THRESHes up to three
-// banks' positions at once (12 positions of 32 channels: a run of 26 interior positions is
-// three THRESHes, 12, 12 and 2 positions, not seven), while the other banks take the next
+// banks' positions at once (12 positions of 32 channels: a row of 28 positions is
+// three THRESHes, 12, 12 and 4 positions, not seven), while the other banks take the next
 // MVMs. Never more than half the banks: the next MVMs would wait for the THRESH to read them.
+// A row of 28 fits the 7 x 4 ranges whole, so it is one run whose border positions are masked
+// one by one and requantized with their neighbours: no THRESH of a single position (there
+// were 56, one per border position, while the borders were runs of their own).
 TEST(Pipeline, HalfTheBanksAreRequantizedTogether) {
   GraphBuilder b(29);
   int x = b.input(isa::DType::kB1, 28, 28, 32);
@@ -430,8 +433,31 @@ TEST(Pipeline, HalfTheBanksAreRequantizedTogether) {
   for (const isa::Command& t : commands(p, Opcode::kThresh).loop) counts.insert(t.count);
   EXPECT_GE(counts.count(12 * 32), 2u);
   EXPECT_EQ(*counts.rbegin(), 12 * 32);
+  EXPECT_EQ(counts.count(32), 0u);
   check(b, Schedule::kSequential, {}, 2);
   check(b, Schedule::kPipelined, {}, 3);
+}
+
+// A bit-serial MVM keeps its crossbar busy for 8 read steps, longer than the four copies take to
+// issue, so rows are kept whole only where that loads no copy more: a 16-wide u8 row on four
+// copies is one run (four positions each), a 14-wide one is not (a loop iteration would give two
+// copies four positions and two copies three, in every row; its two border positions go round
+// all copies as runs of their own).
+TEST(Pipeline, BitSerialRowsAreWholeOnlyWhereTheCopiesShareThemEvenly) {
+  for (const int width : {16, 14}) {
+    SCOPED_TRACE("width " + std::to_string(width));
+    GraphBuilder b(31);
+    int x = b.input(isa::DType::kU8, 8, width, 1);
+    b.output(b.conv(x, {32, 3, 1, 1, isa::DType::kB1}));
+    const isa::Program p = compile(b, Schedule::kSequential);
+    int64_t single = 0;  // THRESHes of one position: border positions in runs of their own
+    for (const isa::Command& t : commands(p, Opcode::kThresh).loop) single += t.count == 32;
+    if (width == 16)
+      EXPECT_EQ(single, 0);
+    else
+      EXPECT_GT(single, 0);
+    check(b, Schedule::kSequential, {}, 2);
+  }
 }
 
 }  // namespace
