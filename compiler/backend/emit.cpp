@@ -209,9 +209,9 @@ int64_t held_at(const Plan& p, int e, const Part& part, const Span& s) {
   return edge_window(p, e, part).offset(s.rows.lo, s.ch);
 }
 
-// The network input: `part` LOADs what it reads, or (halo.h) its own rows. `ahead` 1: the
-// next inference's (a prefetch into the other slot, double buffering); `in_loop` false:
-// before the batch loop, inference 0.
+// The network input: `part` LOADs what it reads, or (halo.h) its own rows. `ahead` k: inference
+// i0 + k's (a prefetch into its slot, double buffering; `notlast=k`, so nothing past the batch
+// is read); `in_loop` false: before the batch loop, inference k.
 void load_rows(const Plan& p, int e, const Part& part, int ahead, bool in_loop,
                std::vector<Command>& out) {
   const Edge& edge = p.edges[e];
@@ -223,9 +223,9 @@ void load_rows(const Plan& p, int e, const Part& part, int ahead, bool in_loop,
     for (const Span& s : r.empty() ? std::vector<Span>{} : row_spans(p, e, r))
       out.push_back(load(
           in_loop ? slot_addr(edge, held_at(p, e, part, s), {}, ahead)
-                  : addr(Space::kIbuf, edge.slot + held_at(p, e, part, s)),
+                  : addr(Space::kIbuf, (ahead % 2 ? edge.alt : edge.slot) + held_at(p, e, part, s)),
           addr(Space::kGb, x.gb_addr + s.map + ahead * x.stride, {{in_loop ? 0 : -1, x.stride}}),
-          s.bytes, in_loop && ahead > 0));
+          s.bytes, ahead));
 }
 
 // Prefetching: the next inference LOADs into the other slot while this one is computed, so
@@ -233,6 +233,15 @@ void load_rows(const Plan& p, int e, const Part& part, int ahead, bool in_loop,
 // inference has no next one to read.
 bool prefetches(const Plan& p, int e) {
   return p.edges[e].producer < 0 && p.edges[e].double_buffered();
+}
+
+// A part that passes input rows on to others (halo.h) prefetches two inferences ahead: inference
+// i0 + 2's rows are LOADed into i0's slot as soon as i0 is computed, before the output
+// hand-over, so that they have arrived when the part passes them on after computing i0 + 1
+// (a LOAD of i0 + 1 at the top of iteration i0 waited behind the hand-over of i0 - 1, and its
+// readers behind it). Inference 1 is LOADed before the batch loop.
+bool prefetches_two_ahead(const Plan& p, int e, const Part& part) {
+  return prefetches(p, e) && !halo_to(p, e, part).empty();
 }
 
 // Halo exchange (halo.h), the sending side: the rows other parts read of those `part`
@@ -345,7 +354,8 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
   const bool load_first = arrived.empty();
   if (load_first)
     for (int e : in_edges(lp))
-      if (reads_edge(p, e, part) && prefetches(p, e)) load_rows(p, e, part, 1, true, out);
+      if (reads_edge(p, e, part) && prefetches(p, e) && !prefetches_two_ahead(p, e, part))
+        load_rows(p, e, part, 1, true, out);
   for (int e : in_edges(lp)) {
     if (!reads_edge(p, e, part)) continue;
     if (p.edges[e].producer >= 0) {
@@ -366,7 +376,8 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
   out.insert(out.end(), arrived.begin(), arrived.end());
   if (!load_first)
     for (int e : in_edges(lp))
-      if (reads_edge(p, e, part) && prefetches(p, e)) load_rows(p, e, part, 1, true, out);
+      if (reads_edge(p, e, part) && prefetches(p, e) && !prefetches_two_ahead(p, e, part))
+        load_rows(p, e, part, 1, true, out);
   if (adds_partials(p, i, part))
     out.push_back(with_sems(wait(lp.partial_sem, lp.mat.groups[part.group].row_groups - 1),
                             lp.partial_sem, lp.partial_sem_odd));
@@ -378,6 +389,10 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
     if (reads_edge(p, e, part) && prefetches(p, e)) send_rows(p, e, part, 1, true, out);
   give_credits(p, lp, part, CreditTime::kComputed, out);
   credit_contributors(p, i, part, false, out);
+  // After the SIGNALs, which would wait for it.
+  for (int e : in_edges(lp))
+    if (reads_edge(p, e, part) && prefetches_two_ahead(p, e, part))
+      load_rows(p, e, part, 2, true, out);
   if (owns_output(p, i, part))
     pass_output(p, i, part, out);
   else
@@ -395,6 +410,7 @@ void emit(Plan& p) {
       for (int e : in_edges(p.layers[i]))
         if (reads_edge(p, e, part) && prefetches(p, e)) {
           load_rows(p, e, part, 0, false, t.commands);
+          if (prefetches_two_ahead(p, e, part)) load_rows(p, e, part, 1, false, t.commands);
           send_rows(p, e, part, 0, false, t.commands);
         }
       emit_programming(p, i, part, t.commands);

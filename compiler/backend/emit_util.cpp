@@ -65,7 +65,7 @@ static Command move(Opcode o, isa::Addr dst, isa::Addr src, int64_t bytes) {
   return c;
 }
 
-Command load(isa::Addr dst, isa::Addr src, int64_t bytes, bool not_last) {
+Command load(isa::Addr dst, isa::Addr src, int64_t bytes, int not_last) {
   Command c = move(Opcode::kLoad, dst, src, bytes);
   c.not_last = not_last;
   return c;

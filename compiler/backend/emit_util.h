@@ -26,8 +26,8 @@ isa::Command end_loop();
 isa::Command halt();
 isa::Command wait(int sem, int64_t count = 1);
 isa::Command signal(int tile, int sem);
-// not_last: a prefetch, skipped in the batch loop's last iteration (docs/isa.md)
-isa::Command load(isa::Addr dst, isa::Addr src, int64_t bytes, bool not_last = false);
+// not_last k: a prefetch of inference i0 + k, skipped where there is none (docs/isa.md)
+isa::Command load(isa::Addr dst, isa::Addr src, int64_t bytes, int not_last = 0);
 isa::Command store(isa::Addr dst, isa::Addr src, int64_t bytes);
 isa::Command send(int tile, isa::Addr dst, isa::Addr src, int64_t bytes, int sem);
 isa::Command wxb(int xb, int row, int col, int data);

@@ -60,8 +60,8 @@ std::vector<OpcodeSpec> build_table() {
   const OperandSpec bytes = req_int("bytes", Field::kBytes, 0, kI64Max);
   const OperandSpec tile = req_int("tile", Field::kTile, 0, kIntMax);
   const OperandSpec count = req_int("count", Field::kCount, 0, kI64Max);
-  // Skipped in the batch loop's last iteration: work for the next inference.
-  const OperandSpec not_last = opt_int("notlast", Field::kNotLast, 0, 0, 1);
+  // Work for inference i0 + notlast: skipped in the batch loop's last notlast iterations.
+  const OperandSpec not_last = opt_int("notlast", Field::kNotLast, 0, 0, kIntMax);
   // The semaphore of odd iterations of the batch loop: one per slot of a double buffer.
   const OperandSpec alt_sem = opt_int("altsem", Field::kAltSem, -1, -1, kIntMax);
 
@@ -186,7 +186,7 @@ int64_t get_field(const Command& c, Field f) {
     case Field::kScale:
       return c.scale;
     case Field::kNotLast:
-      return c.not_last ? 1 : 0;
+      return c.not_last;
     case Field::kAltSem:
       return c.alt_sem;
     case Field::kSrc:
@@ -261,7 +261,7 @@ void set_field(Command& c, Field f, int64_t v) {
       c.scale = i;
       return;
     case Field::kNotLast:
-      c.not_last = v != 0;
+      c.not_last = i;
       return;
     case Field::kAltSem:
       c.alt_sem = i;

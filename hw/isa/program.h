@@ -99,7 +99,10 @@ struct Command {
   int shift = 0;            // MVM: sums are shifted left by this before accumulating
   bool accumulate = false;  // MVM: add into acc (true) or overwrite it (false)
   int scale = 1;            // ACCADD
-  bool not_last = false;    // LOAD/SEND/WAIT: skipped in the outermost LOOP's last iteration
+  // LOAD/SEND/WAIT: work for inference i0 + not_last, skipped when there is none (in the last
+  // not_last iterations of the outermost LOOP; outside any LOOP when the batch has at most
+  // not_last inferences). 0: always performed.
+  int not_last = 0;
   int alt_sem = -1;  // SEND SIGNAL WAIT: the semaphore used instead of `sem` in odd iterations of
                      // the outermost LOOP (-1: always `sem`)
   int line = 0;      // source line in the .cmd file (0 when unknown), for messages

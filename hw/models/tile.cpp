@@ -129,9 +129,11 @@ void Tile::execute(const isa::Command& c) {
   ++opcode_counts_[static_cast<int>(c.op) & 15];
   last_start_ = last_end_ = issue_;
   woken_ = {};
-  // Work for the next inference (a prefetch, an early hand-over): none after the last one.
-  // The command still takes its issue slot.
-  const bool skipped = c.not_last && !loops_.empty() && loops_[0].index + 1 == loops_[0].count;
+  // Work for inference i0 + not_last (a prefetch, an early hand-over): none past the last one.
+  // Outside any LOOP i0 is 0 and the batch counts. The command still takes its issue slot.
+  const int64_t index = loops_.empty() ? 0 : loops_[0].index;
+  const int64_t count = loops_.empty() ? batch_ : loops_[0].count;
+  const bool skipped = c.not_last > 0 && index + c.not_last >= count;
   switch (c.op) {
     case Op::kLoop: {
       const int64_t n = c.count == isa::kBatch ? batch_ : c.count;

@@ -373,6 +373,45 @@ TEST(ImcsimCycles, NotLastLoadIsSkippedInTheLastIteration) {
   EXPECT_EQ(t.at({0, 11}), (std::array<int64_t, 3>{13, 44, 44}));
 }
 
+// A prefetch two inferences ahead: inference 1 is LOADed before the batch loop (`notlast=1`:
+// only when the batch has a second inference), inference n+2 into n's slot right after n is
+// read (`notlast=2`: not in the last two iterations, which have no inference n+2).
+constexpr const char* kPrefetchTwoAhead =
+    ".input x gb=0 shape=4 type=i32\n"
+    ".output y gb=0x100 shape=4 type=i32\n"
+    ".tile 0\n"
+    "  LOAD dst=ibuf[0] src=gb[0] bytes=16\n"
+    "  LOAD dst=ibuf[16] src=gb[16] bytes=16 notlast=1\n"
+    "  LOOP count=batch\n"
+    "    ACCADD dst=acc[0] src=ibuf[0 + 16*(i0%2)] type=i32 count=4\n"
+    "    LOAD dst=ibuf[0 + 16*(i0%2)] src=gb[32 + 16*i0] bytes=16 notlast=2\n"
+    "    THRESH src=acc[0] dst=obuf[0] count=4 type=i32\n"
+    "    STORE dst=gb[0x100 + 16*i0] src=obuf[0] bytes=16\n"
+    "  ENDLOOP\n"
+    "  HALT\n";
+
+TEST(ImcsimCycles, NotLastTwoSkipsTheLastTwoIterationsAndOneInferenceBatches) {
+  // Three inferences: line 8's LOAD runs in iteration 0 only; its last record, iteration 2's,
+  // does nothing. Inference 1's LOAD before the loop takes the 13 cycles of a second LOAD in
+  // flight.
+  const auto t = run_sums_traced(kPrefetchTwoAhead);
+  const std::array<int64_t, 3> last = t.at({0, 8});
+  EXPECT_EQ(last[1], last[2]);
+  EXPECT_EQ(t.at({0, 5}), (std::array<int64_t, 3>{1, 1, 13}));
+  // One inference: nothing past it is read, before the loop or in it.
+  Scratch s;
+  isa::write_npy_i32(s.path("x.npy"), {1, 4}, {1, 2, 3, 4});
+  const std::string prog = s.file("p.cmd", kPrefetchTwoAhead);
+  EXPECT_EQ(run_on_x(s, prog), (std::vector<int64_t>{1, 2, 3, 4}));
+  const ToolRun r =
+      run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml -q --prog " + prog + " --input " +
+                                  s.path("x.npy") + " --cmd-trace " + s.path("t.tsv"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto one = read_cmd_trace(s.path("t.tsv"));
+  EXPECT_EQ(one.at({0, 5}), (std::array<int64_t, 3>{1, 1, 1}));
+  EXPECT_EQ(one.at({0, 8})[1], one.at({0, 8})[2]);
+}
+
 // tile.dma.outstanding: the engine sends a LOAD's request and takes the next command a cycle
 // later, while at most `outstanding` LOADs are in flight. Three 16-byte LOADs next to the
 // global buffer take 10 cycles each alone (request, 4-cycle access, 3 flits back); with 4 in

@@ -149,7 +149,7 @@ class RandomProgram {
         c.dst = addr(bufs, depth);
         c.src = addr({Space::kGb}, depth);
         c.bytes = value(0, kI64Max);
-        c.not_last = coin(0.3);
+        c.not_last = coin(0.3) ? static_cast<int>(value(1, 3)) : 0;
         break;
       case Opcode::kStore:
         c.dst = addr({Space::kGb}, depth);
@@ -165,7 +165,7 @@ class RandomProgram {
           c.tile = static_cast<int>(value(0, kIntMax));
           c.sem = static_cast<int>(opt(-1, -1, kIntMax));
           c.alt_sem = static_cast<int>(opt(-1, -1, kIntMax));
-          c.not_last = coin(0.3);
+          c.not_last = coin(0.3) ? static_cast<int>(value(1, 3)) : 0;
         }
         break;
       case Opcode::kSignal:
@@ -177,7 +177,7 @@ class RandomProgram {
         c.sem = static_cast<int>(value(0, kIntMax));
         c.alt_sem = static_cast<int>(opt(-1, -1, kIntMax));
         c.count = opt(1, 0, kI64Max);
-        c.not_last = coin(0.3);
+        c.not_last = coin(0.3) ? static_cast<int>(value(1, 3)) : 0;
         break;
       case Opcode::kMvm:
         c.xbar = static_cast<int>(value(0, kIntMax));
