@@ -406,6 +406,27 @@ void pool_body(const Plan& p, size_t layer, const Part& part, const Run& ry, con
   out.push_back(c);
 }
 
+// The runs of output columns a row is emitted in: one per set of kernel taps inside the input
+// (border columns, the interior), or one run of the whole row, its border positions masked one
+// by one, when the accumulator ranges hold the row: its border positions are then requantized
+// with their neighbours, not by THRESHes of their own. A bit-serial input's MVMs keep their
+// crossbars busy longer than the copies take to issue: there, only when no copy gets more
+// positions per row than the separate runs give it (a loop iteration gives each copy the same
+// positions, so the remainder of a row loads some crossbars more in every row; the border
+// positions of separate runs go round all copies).
+std::vector<Run> column_runs(const MatLayer& m, const Value& in, const Value& o, const Group& g) {
+  std::vector<Run> xs = runs(0, o.w, in.w, m.kw, m.stride_w, m.pad_left);
+  const int64_t c = g.replicas;
+  if (xs.size() < 2 || o.w > c * g.banks) return xs;
+  int64_t interior = 0;
+  for (const Run& r : xs) interior = std::max(interior, r.n);
+  // Positions per row, times the copies; a run of one position goes round the copies along y.
+  const int64_t split = (interior > 1 ? (interior + c - 1) / c * c : interior) + o.w - interior;
+  const bool serial = in.type == isa::DType::kU8 || in.type == isa::DType::kI8;
+  if (serial && (o.w + c - 1) / c * c > split) return xs;
+  return {Run{0, o.w, 0, true}};
+}
+
 }  // namespace
 
 void emit_mat_compute(const Plan& p, size_t layer, const Part& part, std::vector<Command>& out) {
@@ -414,21 +435,8 @@ void emit_mat_compute(const Plan& p, size_t layer, const Part& part, std::vector
   const Value& o = computed_map(p, layer);
   const Group& g = p.layers[layer].mat.groups[part.group];
   Rotation next;
-  // A row that the accumulator ranges hold whole is one run, its border positions masked one
-  // by one: they are then requantized with their neighbours, not by THRESHes of their own.
-  // A bit-serial input's MVMs keep their crossbars busy longer than the copies take to issue:
-  // there, only when no copy gets more positions per row than the separate runs give it (a
-  // loop iteration gives each copy the same positions, so the remainder of a row loads some
-  // crossbars more in every row; the border positions of separate runs go round all copies).
-  const bool serial = in.type == isa::DType::kU8 || in.type == isa::DType::kI8;
-  std::vector<Run> xs = runs(0, o.w, in.w, m.kw, m.stride_w, m.pad_left);
-  int64_t interior = 0;
-  for (const Run& r : xs) interior = std::max(interior, r.n);
-  const int64_t c = g.replicas;
-  // Per row, times the copies; a run of one position goes round the copies along y.
-  const int64_t split = (interior > 1 ? (interior + c - 1) / c * c : interior) + o.w - interior;
-  const bool balanced = (o.w + c - 1) / c * c <= split;
-  if (xs.size() > 1 && o.w <= c * g.banks && (!serial || balanced)) xs = {Run{0, o.w, 0, true}};
+  const std::vector<Run> xs = column_runs(m, in, o, g);
+  // One THRESH for up to half the banks: the other half take the next positions' MVMs.
   for (const Run& ry : runs(part.oy0, part.oy1, in.h, m.kh, m.stride_h, m.pad_top))
     for (const Run& rx : xs)
       emit_rect(ry, rx, g.replicas, g.banks, std::max(1, g.banks / 2), next,
