@@ -94,11 +94,21 @@ void allocate_alt_slots(Plan& p, size_t i, int64_t ibuf) {
     const int64_t bytes = slot_bytes(p, e);
     if (end + bytes > ibuf) break;
     p.edges[e].alt = end;
+    p.edges[e].slots = 2;
     end += bytes;
   }
   // Then a second set of partial-sum slots, when they still fit.
   const int64_t partials = (lp.mat.max_row_groups() - 1) * lp.partial_bytes;
-  if (partials > 0 && end + partials <= ibuf) lp.partial_alt = end;
+  if (partials > 0 && end + partials <= ibuf) {
+    lp.partial_alt = end;
+    end += partials;
+  }
+  // Then a third slot for the network input, evenly spaced after the other two.
+  Edge& in = p.edges[lp.in_edge];
+  const int64_t third = 2 * in.alt - in.slot;
+  if (in.producer < 0 && in.double_buffered() && third >= end &&
+      third + slot_bytes(p, lp.in_edge) <= ibuf)
+    in.slots = 3;
 }
 
 void allocate_tile(Plan& p, size_t i) {

@@ -222,8 +222,9 @@ void load_rows(const Plan& p, int e, const Part& part, int ahead, bool in_loop,
   for (const Rows& r : rows)
     for (const Span& s : r.empty() ? std::vector<Span>{} : row_spans(p, e, r))
       out.push_back(load(
-          in_loop ? slot_addr(edge, held_at(p, e, part, s), {}, ahead)
-                  : addr(Space::kIbuf, (ahead % 2 ? edge.alt : edge.slot) + held_at(p, e, part, s)),
+          in_loop
+              ? slot_addr(edge, held_at(p, e, part, s), {}, ahead)
+              : addr(Space::kIbuf, edge.slot + edge.slot_offset(ahead) + held_at(p, e, part, s)),
           addr(Space::kGb, x.gb_addr + s.map + ahead * x.stride, {{in_loop ? 0 : -1, x.stride}}),
           s.bytes, ahead));
 }

@@ -17,11 +17,7 @@ isa::Addr addr(isa::Space s, int64_t base, std::initializer_list<std::pair<int, 
 isa::Addr slot_addr(const Edge& e, int64_t offset,
                     std::initializer_list<std::pair<int, int64_t>> strides, int ahead) {
   isa::Addr a = addr(isa::Space::kIbuf, e.slot + offset, strides);
-  a.rot = e.rotation();
-  if (e.double_buffered() && ahead % 2) {  // (i0 + 1) % 2 = 1 - i0 % 2
-    a.base += a.rot.stride;
-    a.rot.stride = -a.rot.stride;
-  }
+  a.rot = e.rotation(ahead);
   return a;
 }
 

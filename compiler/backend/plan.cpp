@@ -189,7 +189,10 @@ std::string edge_text(const Plan& p, const Edge& e) {
   s << p.value(e.value).name << " ("
     << (e.producer < 0 ? std::string("gb") : p.g->layers[e.producer].name()) << " -> "
     << p.g->layers[e.consumer].name() << ") ibuf[" << e.slot << "]";
-  if (e.double_buffered()) s << " and ibuf[" << e.alt << "]";
+  if (e.slots == 3)
+    s << ", ibuf[" << e.alt << "] and ibuf[" << 2 * e.alt - e.slot << "]";
+  else if (e.double_buffered())
+    s << " and ibuf[" << e.alt << "]";
   if (e.data_sem >= 0) s << " data_sem " << e.data_sem;
   if (e.credit_sem >= 0) s << " credit_sem " << e.credit_sem;
   if (e.data_sem_odd >= 0)

@@ -89,10 +89,16 @@ struct Edge {
   // and `alt` for odd n (the rotation term (i0%2), docs/isa.md: no copy), so that the next
   // inference's map can land while this one is computed. Equal to `slot`: one slot.
   int64_t alt = 0;
+  // The network input may get a third slot, at alt + (alt - slot): inference n then uses slot
+  // n % 3, so that a prefetch two inferences ahead lands in a slot no one reads any more.
+  int slots = 1;
   bool double_buffered() const { return alt != slot; }
-  // The term that moves an address in `slot` to the slot of inference i0.
-  isa::Addr::Rotation rotation() const {
-    return double_buffered() ? isa::Addr::Rotation{0, 2, alt - slot} : isa::Addr::Rotation{};
+  // Where inference i0 + ahead's map sits, from `slot`, in the loop and before it (i0 = 0).
+  int64_t slot_offset(int ahead) const { return slots > 1 ? ahead % slots * (alt - slot) : 0; }
+  // The term that moves an address in `slot` to the slot of inference i0 + ahead.
+  isa::Addr::Rotation rotation(int ahead = 0) const {
+    return double_buffered() ? isa::Addr::Rotation{0, slots, alt - slot, ahead % slots}
+                             : isa::Addr::Rotation{};
   }
   int data_sem = -1;    // consumer's semaphore counting arrived maps
   int credit_sem = -1;  // producer's semaphore counting free slots at the consumer

@@ -18,8 +18,9 @@ namespace imc::isa {
 namespace {
 
 constexpr char kMagic[4] = {'I', 'M', 'C', 'B'};
-constexpr uint16_t kVersion = 5;  // 2: LOAD's notlast, a tensor's layout; 3: SEND/WAIT notlast;
-                                  // 4: SEND/SIGNAL/WAIT altsem; 5: notlast counts inferences
+constexpr uint16_t kVersion = 6;  // 2: LOAD's notlast, a tensor's layout; 3: SEND/WAIT notlast;
+                                  // 4: SEND/SIGNAL/WAIT altsem; 5: notlast counts inferences;
+                                  // 6: a rotation's offset
 constexpr uint64_t kI64Max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
 constexpr uint8_t kRotationBit = 0x04;  // address head: an (iD%K) term follows the strides
 constexpr uint64_t kIntMax = static_cast<uint64_t>(std::numeric_limits<int>::max());
@@ -89,6 +90,7 @@ void put_command(Writer& w, const Command& c) {
           w.u8(static_cast<uint8_t>(a.rot.depth));
           w.uvar(static_cast<uint64_t>(a.rot.period));
           w.svar(a.rot.stride);
+          w.uvar(static_cast<uint64_t>(a.rot.offset));
         }
         break;
       }
@@ -263,6 +265,7 @@ Command read_command(Reader& r, int depth, size_t data_blocks) {
         a.rot.depth = r.u8(o.name);
         a.rot.period = static_cast<int64_t>(r.bounded(o.name, 0, kI64Max));
         a.rot.stride = r.svar(o.name);
+        a.rot.offset = static_cast<int64_t>(r.bounded(o.name, 0, kI64Max));
       }
       problem = addr_problem(spec, o, a, depth);
     } else {

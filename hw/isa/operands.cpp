@@ -343,7 +343,7 @@ std::string addr_problem(const OpcodeSpec& spec, const OperandSpec& o, const Add
     }
   }
   const Addr::Rotation& r = a.rot;
-  if (r.depth == -1 && r.period == 0 && r.stride == 0) return "";
+  if (r.depth == -1 && r.period == 0 && r.stride == 0 && r.offset == 0) return "";
   if (r.depth < 0 || r.depth >= kMaxLoopDepth)
     return "rotation on a loop index that does not exist";
   if (r.depth >= loop_depth) {
@@ -353,6 +353,9 @@ std::string addr_problem(const OpcodeSpec& spec, const OperandSpec& o, const Add
   }
   if (r.period < 2) return "rotation period must be at least 2, not " + std::to_string(r.period);
   if (r.stride == 0) return "rotation with a zero stride";
+  if (r.offset < 0 || r.offset >= r.period)
+    return "rotation offset must be 0.." + std::to_string(r.period - 1) + ", not " +
+           std::to_string(r.offset);
   return "";
 }
 
@@ -406,8 +409,13 @@ void append_addr(std::string& out, const Addr& a) {
     const int64_t s = a.rot.stride;
     out += s < 0 ? " - " : " + ";
     put(s < 0 ? 0 - static_cast<uint64_t>(s) : static_cast<uint64_t>(s));
-    out += "*(i";
+    out += a.rot.offset ? "*((i" : "*(i";
     out += static_cast<char>('0' + a.rot.depth);
+    if (a.rot.offset) {
+      out += '+';
+      put(static_cast<uint64_t>(a.rot.offset));
+      out += ')';
+    }
     out += '%';
     put(static_cast<uint64_t>(a.rot.period));
     out += ')';

@@ -20,17 +20,19 @@ const char* to_string(Space s);
 constexpr int kMaxLoopDepth = 4;
 constexpr int kMaxSegments = 32;  // kx * ky of one gather
 
-// base + sum_d stride[d] * i_d + rot.stride * (i_rot.depth % rot.period), where i_d is the
-// index of the loop at nesting depth d (0 = outermost enclosing LOOP). The rotation term lets
-// consecutive iterations of a batch loop use `period` buffer slots in turn (double buffering
-// without a copy). Text: `ibuf[64 + 16*i0 + 2*i1 + 128*(i0%2)]`.
+// base + sum_d stride[d] * i_d + rot.stride * ((i_rot.depth + rot.offset) % rot.period), where
+// i_d is the index of the loop at nesting depth d (0 = outermost enclosing LOOP). The rotation
+// term lets consecutive iterations of a batch loop use `period` buffer slots in turn (double or
+// triple buffering without a copy); the offset names the slot of a later iteration (a
+// prefetch). Text: `ibuf[64 + 16*i0 + 2*i1 + 128*(i0%2)]`, `ibuf[128*((i0+2)%3)]`.
 struct Addr {
   struct Rotation {
     int depth = -1;  // -1: no rotation term
     int64_t period = 0;
     int64_t stride = 0;
+    int64_t offset = 0;  // 0..period-1
     bool operator==(const Rotation& o) const {
-      return depth == o.depth && period == o.period && stride == o.stride;
+      return depth == o.depth && period == o.period && stride == o.stride && offset == o.offset;
     }
   };
   Space space = Space::kIbuf;

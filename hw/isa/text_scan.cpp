@@ -111,6 +111,28 @@ std::optional<ScanError> scan_loop_index(std::string_view s, size_t end, int loo
   return std::nullopt;
 }
 
+// `+ O)` after the loop index of a rotation `((iD+O)%K)`: O (>= 0) into *offset, *p past the ')'.
+std::optional<ScanError> scan_offset(std::string_view s, size_t end, size_t* p, int64_t* offset) {
+  while (*p < end && is_blank(s[*p])) ++*p;
+  if (*p >= end || s[*p] != '+') return ScanError{*p, "expected '+' in ((iD+O)%K)"};
+  ++*p;
+  while (*p < end && is_blank(s[*p])) ++*p;
+  size_t q = *p;
+  while (q < end && is_alnum(s[q])) ++q;
+  uint64_t o = 0;
+  const std::string_view digits = s.substr(*p, q - *p);
+  if (digits.empty() || parse_magnitude(digits, &o) != IntStatus::kOk ||
+      o > static_cast<uint64_t>(INT64_MAX)) {
+    return ScanError{*p, "bad rotation offset '" + std::string(digits) + "'"};
+  }
+  *offset = static_cast<int64_t>(o);
+  *p = q;
+  while (*p < end && is_blank(s[*p])) ++*p;
+  if (*p >= end || s[*p] != ')') return ScanError{*p, "expected ')' after (iD+O"};
+  ++*p;
+  return std::nullopt;
+}
+
 // `%K)` after a rotation's loop index: K (>= 2) into *period, *p past the ')'.
 std::optional<ScanError> scan_period(std::string_view s, size_t end, size_t* p, int64_t* period) {
   while (*p < end && is_blank(s[*p])) ++*p;
@@ -196,13 +218,24 @@ std::optional<ScanError> parse_addr(std::string_view s, int loop_depth, Addr* ou
       }
     }
     const bool rotation = s[p] == '(';
+    bool offset_form = false;  // ((iD+O)%K)
     if (rotation) {
       ++p;
       while (p < end && is_blank(s[p])) ++p;
+      if (p < end && s[p] == '(') {
+        offset_form = true;
+        ++p;
+        while (p < end && is_blank(s[p])) ++p;
+      }
       if (p >= end || s[p] != 'i') return ScanError{p, "expected a loop index i0..i3 after '('"};
     }
     int64_t d = 0;
     if (auto e = scan_loop_index(s, end, loop_depth, &p, &d)) return e;
+    int64_t offset = 0;
+    const size_t offset_at = p;
+    if (offset_form) {
+      if (auto e = scan_offset(s, end, &p, &offset)) return e;
+    }
     int64_t v = 0;
     if (!rotation) {
       if (!apply_sign(negative, mag, &v) || __builtin_add_overflow(a.stride[d], v, &a.stride[d])) {
@@ -215,7 +248,11 @@ std::optional<ScanError> parse_addr(std::string_view s, int loop_depth, Addr* ou
     if (a.rot.depth >= 0) return ScanError{term, "more than one (iD%K) term"};
     if (!apply_sign(negative, mag, &v)) return ScanError{term, "rotation stride is out of range"};
     if (v == 0) return ScanError{term, "rotation with a zero stride"};
-    a.rot = {static_cast<int>(d), period, v};
+    if (offset >= period) {
+      return ScanError{offset_at, "rotation offset " + std::to_string(offset) +
+                                      " must be less than the period " + std::to_string(period)};
+    }
+    a.rot = {static_cast<int>(d), period, v, offset};
   }
   if (first) return ScanError{end, "empty address"};
   *out = a;

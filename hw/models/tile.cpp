@@ -263,8 +263,15 @@ int64_t Tile::addr(const isa::Addr& a) const {
   int64_t v = a.base;
   for (size_t d = 0; d < loops_.size() && d < a.stride.size(); ++d)
     v += a.stride[d] * loops_[d].index;
-  if (a.rot.depth >= 0 && static_cast<size_t>(a.rot.depth) < loops_.size())
-    v += a.rot.stride * (loops_[static_cast<size_t>(a.rot.depth)].index % a.rot.period);
+  if (a.rot.depth >= 0 && static_cast<size_t>(a.rot.depth) < loops_.size()) {
+    // Both terms are below period <= INT64_MAX, so their unsigned sum cannot wrap.
+    const auto period = static_cast<uint64_t>(a.rot.period);
+    const uint64_t slot =
+        (static_cast<uint64_t>(loops_[static_cast<size_t>(a.rot.depth)].index) % period +
+         static_cast<uint64_t>(a.rot.offset)) %
+        period;
+    v += a.rot.stride * static_cast<int64_t>(slot);
+  }
   return v;
 }
 

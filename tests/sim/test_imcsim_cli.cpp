@@ -412,6 +412,45 @@ TEST(ImcsimCycles, NotLastTwoSkipsTheLastTwoIterationsAndOneInferenceBatches) {
   EXPECT_EQ(one.at({0, 8})[1], one.at({0, 8})[2]);
 }
 
+// Triple buffering: inference n in slot n % 3, and the prefetch of inference n + 2 into slot
+// (n + 2) % 3 (the rotation offset), which no command of inference n reads: the LOAD starts when
+// it issues. With two slots (i0%2), inference n + 2 goes into n's slot and waits for its read.
+TEST(ImcsimCycles, ARotationOffsetPrefetchesIntoAThirdSlotWithoutWaiting) {
+  const std::string three =
+      std::string(kPrefetchTwoAhead)
+          .replace(std::string(kPrefetchTwoAhead).find("16*(i0%2)] type"), 9, "16*(i0%3)")
+          .replace(std::string(kPrefetchTwoAhead).find("16*(i0%2)] src"), 9, "16*((i0+2)%3)");
+  ASSERT_NE(three.find("LOAD dst=ibuf[0 + 16*((i0+2)%3)] src=gb[32 + 16*i0]"), std::string::npos)
+      << three;
+  for (const std::string& text : {std::string(kPrefetchTwoAhead), three}) {
+    Scratch s;
+    std::vector<int32_t> x;
+    for (int k = 0; k < 16; ++k) x.push_back(10 * k);
+    isa::write_npy_i32(s.path("x.npy"), {4, 4}, x);
+    const std::string prog = s.file("p.cmd", text);
+    EXPECT_EQ(run_on_x(s, prog), (std::vector<int64_t>{0, 10, 20, 30, 40, 60, 80, 100, 120, 150,
+                                                       180, 210, 240, 280, 320, 360}));
+    const ToolRun r =
+        run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml -q --prog " + prog + " --input " +
+                                    s.path("x.npy") + " --cmd-trace " + s.path("t.tsv"));
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::ifstream in(s.path("t.tsv"));
+    std::string row;
+    std::getline(in, row);
+    std::array<int64_t, 3> first{-1, -1, -1};  // iteration 0's LOAD of inference 2 (line 8)
+    while (std::getline(in, row) && first[0] < 0) {
+      std::istringstream f(row);
+      int tile = 0, line = 0;
+      std::string op;
+      std::array<int64_t, 3> t{};
+      if (f >> tile >> line >> op >> t[0] >> t[1] >> t[2] && line == 8) first = t;
+    }
+    // Issued at 3; with two slots it waits for the ACCADD reading slot 0 (10..12).
+    EXPECT_EQ(first, (text == three ? std::array<int64_t, 3>{3, 3, 16}
+                                    : std::array<int64_t, 3>{3, 12, 22}));
+  }
+}
+
 // tile.dma.outstanding: the engine sends a LOAD's request and takes the next command a cycle
 // later, while at most `outstanding` LOADs are in flight. Three 16-byte LOADs next to the
 // global buffer take 10 cycles each alone (request, 4-cycle access, 3 flits back); with 4 in

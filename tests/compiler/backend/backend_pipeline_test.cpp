@@ -157,23 +157,26 @@ TEST(Pipeline, InputRowsPassedBetweenTilesAreBitExact) {
   check(b, Schedule::kPipelined);
 }
 
-// Double buffering: inference n's input map lands in and is read from slot n % 2 (address
-// rotation, no copy); the network input is prefetched one inference ahead (LOADs of inference
-// 0 into slot 0 before the batch loop, of inference i0 + 1 into slot (i0 + 1) % 2 inside it,
+// Triple buffering of the network input: inference n's input map lands in and is read from
+// slot n % 3 (address rotation, no copy), so a prefetch two ahead never waits for the reads
+// of the inference being computed. It is prefetched one inference ahead (LOADs of inference 0
+// into slot 0 before the batch loop, of inference i0 + 1 into slot (i0 + 1) % 3 inside it,
 // `notlast=1`), or two by the tiles that pass input rows on (inference 1 into slot 1 before
-// the loop, `notlast=1`; i0 + 2 into slot i0 % 2 inside it, `notlast=2`).
-TEST(Pipeline, InputsAlternateBetweenTwoSlotsAndArePrefetched) {
+// the loop, `notlast=1`; i0 + 2 into slot (i0 + 2) % 3 inside it, `notlast=2`).
+TEST(Pipeline, InputsRotateOverThreeSlotsAndArePrefetched) {
   const isa::Program pipe = compile(cnn_28x28());
   EXPECT_TRUE(commands(pipe, Opcode::kCopy).loop.empty());
   const Split loads = commands(pipe, Opcode::kLoad);
   ASSERT_FALSE(loads.setup.empty());
   const int64_t stride = pipe.inputs[0].stride;
-  std::set<int64_t> ahead_before, ahead_in;  // inferences ahead: before the loop, in it
+  std::set<int64_t> ahead_before, ahead_in;          // inferences ahead: before the loop, in it
+  std::map<int64_t, std::set<int64_t>> setup_slots;  // inferences ahead -> ibuf addresses
   for (const isa::Command& c : loads.setup) {
     const int64_t ahead = c.src.base / stride;
     ahead_before.insert(ahead);
     EXPECT_EQ(c.not_last, ahead);
     EXPECT_EQ(c.dst.rot.depth, -1);
+    setup_slots[ahead].insert(c.dst.base);
   }
   for (const isa::Command& c : loads.loop) {
     const int64_t ahead = c.src.base / stride;
@@ -181,9 +184,13 @@ TEST(Pipeline, InputsAlternateBetweenTwoSlotsAndArePrefetched) {
     EXPECT_EQ(c.not_last, ahead);
     EXPECT_EQ(c.src.stride[0], stride);
     EXPECT_EQ(c.dst.rot.depth, 0);
-    EXPECT_EQ(c.dst.rot.period, 2);
-    if (ahead == 1) EXPECT_LT(c.dst.rot.stride, 0) << "slot 1 first: inference i0 + 1 for i0 = 0";
-    if (ahead == 2) EXPECT_GT(c.dst.rot.stride, 0) << "slot 0 first: inference i0 + 2 for i0 = 0";
+    EXPECT_EQ(c.dst.rot.period, 3);
+    EXPECT_EQ(c.dst.rot.offset, ahead);
+    EXPECT_GT(c.dst.rot.stride, 0);
+    if (ahead == 2) {  // inference 2 lands in the third slot, past those of inferences 0 and 1
+      const int64_t third = c.dst.base + 2 * c.dst.rot.stride;
+      EXPECT_TRUE(setup_slots[1].count(third - c.dst.rot.stride)) << third;
+    }
   }
   EXPECT_EQ(ahead_before, (std::set<int64_t>{0, 1}));
   EXPECT_EQ(ahead_in, (std::set<int64_t>{2}));  // every loader passes rows on
@@ -196,11 +203,14 @@ TEST(Pipeline, InputsAlternateBetweenTwoSlotsAndArePrefetched) {
   ASSERT_EQ(dense.loop.size(), 1u);
   EXPECT_EQ(dense.setup[0].not_last, 0);
   EXPECT_EQ(dense.loop[0].not_last, 1);
-  EXPECT_LT(dense.loop[0].dst.rot.stride, 0);
+  EXPECT_EQ(dense.loop[0].dst.rot.offset, 1);
   check(mlp, Schedule::kPipelined, {}, 1);
   int rotated_reads = 0;
   for (const isa::Command& c : commands(pipe, Opcode::kMvm).loop)
-    rotated_reads += c.src.rot.depth == 0;
+    if (c.src.rot.depth == 0 && c.src.rot.period == 3) {
+      EXPECT_EQ(c.src.rot.offset, 0);
+      ++rotated_reads;
+    }
   EXPECT_GT(rotated_reads, 0);
   // The sequential baseline does neither.
   const isa::Program seq = compile(cnn_28x28(), Schedule::kSequential);

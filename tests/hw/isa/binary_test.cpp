@@ -23,7 +23,7 @@ std::vector<uint8_t> tag(const char* t) {
   return std::vector<uint8_t>(t, t + 4);
 }
 
-const std::vector<uint8_t> kHeader = tag("IMCB") + bytes({5, 0, 0, 0});
+const std::vector<uint8_t> kHeader = tag("IMCB") + bytes({6, 0, 0, 0});
 
 std::string decode_error(const std::vector<uint8_t>& image) {
   return error_of<SyntaxError>([&] { decode(image, "f.imcb"); });
@@ -73,17 +73,19 @@ TEST(BinaryImage, DecodeRefusesBadImages) {
             "f.imcb: byte 0: not an imcsim binary program (bad magic)");
   EXPECT_EQ(decode_error(tag("IMCX") + bytes({1, 0, 0, 0})),
             "f.imcb: byte 0: not an imcsim binary program (bad magic)");
-  EXPECT_EQ(decode_error(tag("IMCB") + bytes({6, 0, 0, 0})),
-            "f.imcb: byte 4: unsupported version 6 (this build reads 5; re-encode the .cmd)");
+  EXPECT_EQ(decode_error(tag("IMCB") + bytes({7, 0, 0, 0})),
+            "f.imcb: byte 4: unsupported version 7 (this build reads 6; re-encode the .cmd)");
   EXPECT_EQ(decode_error(tag("IMCB") + bytes({1, 0, 0, 0})),  // before LOAD had notlast
-            "f.imcb: byte 4: unsupported version 1 (this build reads 5; re-encode the .cmd)");
+            "f.imcb: byte 4: unsupported version 1 (this build reads 6; re-encode the .cmd)");
   EXPECT_EQ(decode_error(tag("IMCB") + bytes({2, 0, 0, 0})),  // before SEND and WAIT had it
-            "f.imcb: byte 4: unsupported version 2 (this build reads 5; re-encode the .cmd)");
+            "f.imcb: byte 4: unsupported version 2 (this build reads 6; re-encode the .cmd)");
   EXPECT_EQ(decode_error(tag("IMCB") + bytes({3, 0, 0, 0})),  // before altsem
-            "f.imcb: byte 4: unsupported version 3 (this build reads 5; re-encode the .cmd)");
+            "f.imcb: byte 4: unsupported version 3 (this build reads 6; re-encode the .cmd)");
   EXPECT_EQ(decode_error(tag("IMCB") + bytes({4, 0, 0, 0})),  // before notlast counted
-            "f.imcb: byte 4: unsupported version 4 (this build reads 5; re-encode the .cmd)");
-  EXPECT_EQ(decode_error(tag("IMCB") + bytes({5, 0, 1, 0})),
+            "f.imcb: byte 4: unsupported version 4 (this build reads 6; re-encode the .cmd)");
+  EXPECT_EQ(decode_error(tag("IMCB") + bytes({5, 0, 0, 0})),  // before rotation offsets
+            "f.imcb: byte 4: unsupported version 5 (this build reads 6; re-encode the .cmd)");
+  EXPECT_EQ(decode_error(tag("IMCB") + bytes({6, 0, 1, 0})),
             "f.imcb: byte 6: reserved flags must be 0");
   EXPECT_EQ(decode_error(kHeader + tag("DATB")), "f.imcb: byte 8: expected section 'DATA'");
   EXPECT_EQ(decode_error(kHeader + tag("DATA")),
@@ -105,13 +107,16 @@ TEST(BinaryImage, DecodeRefusesBadImages) {
             "f.imcb: byte 35: dst: zero stride marked present");
   EXPECT_EQ(decode_error(with_commands(bytes({2, 0x09, 0, 0, 0, 8}), 1)),
             "f.imcb: byte 31: dst: reserved address bit set");
-  // Rotations: (i0%1) inside a LOOP, (i0%2) outside any, a zero rotation stride.
-  EXPECT_EQ(decode_error(with_commands(bytes({12, 2, 2, 0x05, 0, 0, 1, 2, 0, 0, 8, 13}), 3)),
+  // Rotations (depth, period, stride, offset): (i0%1) inside a LOOP, (i0%2) outside any, a
+  // zero rotation stride, ((i0+2)%2).
+  EXPECT_EQ(decode_error(with_commands(bytes({12, 2, 2, 0x05, 0, 0, 1, 2, 0, 0, 0, 8, 13}), 3)),
             "f.imcb: byte 33: LOAD: rotation period must be at least 2, not 1");
-  EXPECT_EQ(decode_error(with_commands(bytes({2, 0x05, 0, 0, 2, 2, 0, 0, 8}), 1)),
+  EXPECT_EQ(decode_error(with_commands(bytes({2, 0x05, 0, 0, 2, 2, 0, 0, 0, 8}), 1)),
             "f.imcb: byte 31: LOAD: (i0%2) needs 1 enclosing LOOPs, this command has 0");
-  EXPECT_EQ(decode_error(with_commands(bytes({12, 2, 2, 0x05, 0, 0, 2, 0, 0, 0, 8, 13}), 3)),
+  EXPECT_EQ(decode_error(with_commands(bytes({12, 2, 2, 0x05, 0, 0, 2, 0, 0, 0, 0, 8, 13}), 3)),
             "f.imcb: byte 33: LOAD: rotation with a zero stride");
+  EXPECT_EQ(decode_error(with_commands(bytes({12, 2, 2, 0x05, 0, 0, 2, 2, 2, 0, 0, 8, 13}), 3)),
+            "f.imcb: byte 33: LOAD: rotation offset must be 0..1, not 2");
   // WXB naming data block 3 of 1.
   EXPECT_EQ(decode_error(with_commands(bytes({0, 0, 0, 0, 6}), 1, 1)),
             "f.imcb: byte 40: WXB: data block 3 does not exist (1 blocks)");

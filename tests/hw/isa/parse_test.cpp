@@ -214,6 +214,24 @@ TEST(Assemble, RotationTerms) {
       << disassemble(p);
 }
 
+TEST(Assemble, RotationOffsets) {
+  const Program p = assemble(std::string(kHeader) +
+                                 "LOOP count=batch\n"
+                                 "  LOAD dst=ibuf[8 + 48*( ( i0 + 2 ) % 3 )] src=gb[0] bytes=2\n"
+                                 "  LOAD dst=ibuf[8 + 48*((i0+0)%3)] src=gb[0] bytes=2\n"
+                                 "ENDLOOP\n"
+                                 "HALT\n",
+                             "t.cmd");
+  Addr dst = addr(Space::kIbuf, 8);
+  dst.rot = {0, 3, 48, 2};
+  EXPECT_EQ(p.tiles[0].commands.at(1).dst, dst);
+  dst.rot.offset = 0;
+  EXPECT_EQ(p.tiles[0].commands.at(2).dst, dst);
+  const std::string text = disassemble(p);
+  EXPECT_NE(text.find("LOAD dst=ibuf[8 + 48*((i0+2)%3)]"), std::string::npos) << text;
+  EXPECT_NE(text.find("LOAD dst=ibuf[8 + 48*(i0%3)]"), std::string::npos) << text;
+}
+
 TEST(Assemble, TensorsAndDefaultStride) {
   const Program p = assemble(
       ".input  x  gb=0x0    shape=1x784 type=u8\n"

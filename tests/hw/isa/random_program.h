@@ -114,6 +114,7 @@ class RandomProgram {
       a.rot.period = range(2, kI64Max);
       do a.rot.stride = value(kI64Min, kI64Max);
       while (a.rot.stride == 0);
+      if (coin(0.5)) a.rot.offset = range(0, a.rot.period - 1);
     }
     return a;
   }
