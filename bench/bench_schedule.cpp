@@ -25,6 +25,10 @@
 // crosses the mesh as if alone); 1 - those cycles / the real ones is the share of the time
 // lost to links shared by several packets.
 //
+// Multicast: the network is also compiled and run for the same chip with `noc.multicast: none`
+// (one packet per destination); the ratio of those cycles to the real ones is what multicast
+// gives.
+//
 // Latency: the pipelined program is also run on a single inference.
 //
 // Steady state: the pipelined program is also run over twice the batch; the extra cycles per
@@ -232,6 +236,17 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
        "bool");
   emit(n.name, "pipelined_cycles_without_contention", static_cast<double>(ideal.cycles), "cycles");
   emit(n.name, "contention_share", 1.0 - double(ideal.cycles) / double(pipe), "ratio");
+
+  // What multicast gives: the network compiled for the same chip with a NoC without it.
+  arch::ChipParams unicast_chip = chip;
+  unicast_chip.noc.multicast = false;
+  const isa::Program unicast_prog = compiler::compile_graph(g, unicast_chip, {});
+  const test::SimRun unicast =
+      test::simulate(unicast_prog, arch, batch, x.values, "--set noc.multicast=none");
+  emit(n.name, "without_multicast_bit_exact", unicast.status == 0 && unicast.output == want ? 1 : 0,
+       "bool");
+  emit(n.name, "pipelined_cycles_without_multicast", static_cast<double>(unicast.cycles), "cycles");
+  emit(n.name, "multicast_speedup", double(unicast.cycles) / double(pipe), "ratio");
 
   // Latency: the pipelined program on one inference alone (fill, weight programming, drain).
   const compiler::Tensor x1 = n.b.random_input(1);

@@ -47,6 +47,65 @@ std::vector<const Part*> receivers(const Plan& p, int e, const Part& from) {
   return r;
 }
 
+// One SEND of rows of a producer part's output to one or more consumer parts: a multicast
+// (docs/isa.md, `mcast`) when the rows land at the same offset of every one's slot.
+struct Packet {
+  Rows rows;
+  std::vector<const Part*> to;  // to[0] has the lowest tile, the others within its mask
+};
+
+// The SENDs of producer part `from` on edge e. Whole pixels into whole maps: each run of rows
+// read by the same consumer parts is one packet to all of them (a row of a 3x3 conv's input
+// is read by three output rows: it leaves the producer once instead of three times), split
+// where the parts' tiles do not fit one mask (32 tiles above the lowest). Else one packet per
+// consumer part with all the rows it reads.
+std::vector<Packet> packets(const Plan& p, int e, const Part& from) {
+  const std::vector<const Part*> to = receivers(p, e, from);
+  const Edge& edge = p.edges[e];
+  const Value& v = p.value(edge.value);
+  const Channels ch = part_channels(p, static_cast<size_t>(edge.producer), from);
+  std::vector<Packet> out;
+  if (!p.chip->noc.multicast || ch.lo != 0 || ch.hi != v.c || p.layers[edge.consumer].windowed) {
+    for (const Part* c : to) out.push_back({overlap(p, e, from, *c), {c}});
+    return out;
+  }
+  std::vector<size_t> open;  // packets that end at the previous row
+  for (int64_t r = from.oy0; r < from.oy1; ++r) {
+    std::vector<const Part*> readers;
+    for (const Part* c : to) {
+      const Rows o = overlap(p, e, from, *c);
+      if (r >= o.lo && r < o.hi) readers.push_back(c);
+    }
+    std::stable_sort(readers.begin(), readers.end(),
+                     [](const Part* a, const Part* b) { return a->tile < b->tile; });
+    std::vector<size_t> now;
+    for (size_t k = 0; k < readers.size();) {
+      std::vector<const Part*> group{readers[k++]};
+      while (k < readers.size() && readers[k]->tile - group[0]->tile <= 32)
+        group.push_back(readers[k++]);
+      const auto same =
+          std::find_if(open.begin(), open.end(), [&](size_t i) { return out[i].to == group; });
+      if (same != open.end()) {
+        ++out[*same].rows.hi;
+        now.push_back(*same);
+      } else {
+        out.push_back({{r, r + 1}, group});
+        now.push_back(out.size() - 1);
+      }
+    }
+    open = now;
+  }
+  return out;
+}
+
+// The packets consumer part `to` receives on edge e: what its WAIT counts.
+int64_t packets_to(const Plan& p, int e, const Part& to) {
+  int64_t n = 0;
+  for (const Part* from : senders(p, e, to))
+    for (const Packet& k : packets(p, e, *from)) n += std::count(k.to.begin(), k.to.end(), &to);
+  return n;
+}
+
 // The other row groups of owner part `owner`'s column group, on its rows.
 std::vector<const Part*> contributors(const Plan& p, size_t i, const Part& owner) {
   std::vector<const Part*> c;
@@ -310,13 +369,19 @@ void pass_output(const Plan& p, size_t i, const Part& part, std::vector<Command>
     if (to.empty()) continue;
     out.push_back(with_sems(wait(edge.credit_sem, static_cast<int64_t>(to.size())), edge.credit_sem,
                             edge.credit_sem_odd));
-    for (const Part* c : to)
-      move_rows(o, overlap(p, e, part, *c), ch, edge_window(p, e, *c).rows.lo, held, out,
+    for (const Packet& k : packets(p, e, part)) {
+      const Part& c = *k.to[0];
+      uint32_t mcast = 0;
+      for (size_t j = 1; j < k.to.size(); ++j) mcast |= 1u << (k.to[j]->tile - c.tile - 1);
+      move_rows(o, k.rows, ch, edge_window(p, e, c).rows.lo, held, out,
                 [&](int64_t dst, int64_t src, int64_t bytes, int64_t stride, bool last) {
-                  return with_sems(send(c->tile, slot_addr(edge, dst, {{1, stride}}),
-                                        out_addr(lp, src, stride), bytes, -1),
-                                   last ? edge.data_sem : -1, last ? edge.data_sem_odd : -1);
+                  Command s = with_sems(send(c.tile, slot_addr(edge, dst, {{1, stride}}),
+                                             out_addr(lp, src, stride), bytes, -1),
+                                        last ? edge.data_sem : -1, last ? edge.data_sem_odd : -1);
+                  s.mcast = mcast;
+                  return s;
                 });
+    }
   }
   if (lp.output_index >= 0) {
     const isa::TensorDecl& y = p.program.outputs[lp.output_index];
@@ -361,10 +426,9 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
     if (!reads_edge(p, e, part)) continue;
     if (p.edges[e].producer >= 0) {
       const Edge& edge = p.edges[e];
-      const size_t from = senders(p, e, part).size();  // none: its rows are all padding
+      const int64_t from = packets_to(p, e, part);  // none: its rows are all padding
       if (from > 0)
-        out.push_back(with_sems(wait(edge.data_sem, static_cast<int64_t>(from)), edge.data_sem,
-                                edge.data_sem_odd));
+        out.push_back(with_sems(wait(edge.data_sem, from), edge.data_sem, edge.data_sem_odd));
       continue;
     }
     if (!prefetches(p, e)) {

@@ -20,6 +20,7 @@ namespace {
 struct Flow {
   int src, dst;  // positions: a tile program's index in p.program.tiles, or kGb
   int64_t flits;
+  std::vector<int> more = {};  // a multicast's other destinations (positions)
 };
 constexpr int kGb = -1;
 
@@ -48,9 +49,13 @@ std::vector<Flow> loop_traffic(const Plan& p, const std::vector<int>& index_of_t
       const int64_t times =
           std::accumulate(counts.begin(), counts.end(), int64_t{1}, std::multiplies<int64_t>());
       switch (c.op) {
-        case isa::Opcode::kSend:
-          flows.push_back({self, index_of_tile[c.tile], times * packet_flits(chip, c.bytes)});
+        case isa::Opcode::kSend: {
+          Flow f{self, index_of_tile[c.tile], times * packet_flits(chip, c.bytes)};
+          for (int k = 0; k < 32; ++k)
+            if (c.mcast >> k & 1) f.more.push_back(index_of_tile[c.tile + 1 + k]);
+          flows.push_back(std::move(f));
           break;
+        }
         case isa::Opcode::kSignal:
           flows.push_back({self, index_of_tile[c.tile], times * packet_flits(chip, 4)});
           break;
@@ -78,21 +83,31 @@ class LinkLoads {
         gb_router_(chip.global_buffer.attach_y * chip.mesh_cols + chip.global_buffer.attach_x),
         load_(4 * chip.tiles(), 0) {}
 
+  // A multicast loads each link of the union of its paths once (MeshNoc::multicast).
   void add(const std::vector<int>& tile_of, int flow, int sign) {
     const Flow& f = flows_[flow];
     const int cols = chip_.mesh_cols;
     const int from = f.src == kGb ? gb_router_ : tile_of[f.src];
-    const int to = f.dst == kGb ? gb_router_ : tile_of[f.dst];
-    int x = from % cols, y = from / cols;
-    const int tx = to % cols, ty = to / cols;
-    while (x != tx) {
-      bump(4 * (y * cols + x) + (tx > x ? 0 : 1), sign * f.flits);
-      x += tx > x ? 1 : -1;
+    links_.clear();
+    for (size_t k = 0; k <= f.more.size(); ++k) {
+      const int d = k == 0 ? f.dst : f.more[k - 1];
+      const int to = d == kGb ? gb_router_ : tile_of[d];
+      int x = from % cols, y = from / cols;
+      const int tx = to % cols, ty = to / cols;
+      while (x != tx) {
+        links_.push_back(4 * (y * cols + x) + (tx > x ? 0 : 1));
+        x += tx > x ? 1 : -1;
+      }
+      while (y != ty) {
+        links_.push_back(4 * (y * cols + x) + (ty > y ? 3 : 2));
+        y += ty > y ? 1 : -1;
+      }
     }
-    while (y != ty) {
-      bump(4 * (y * cols + x) + (ty > y ? 3 : 2), sign * f.flits);
-      y += ty > y ? 1 : -1;
+    if (!f.more.empty()) {
+      std::sort(links_.begin(), links_.end());
+      links_.erase(std::unique(links_.begin(), links_.end()), links_.end());
     }
+    for (int link : links_) bump(link, sign * f.flits);
   }
   // Sum of squared loads: what the search minimises.
   __int128 cost() const { return cost_; }
@@ -108,6 +123,7 @@ class LinkLoads {
   const std::vector<Flow>& flows_;
   int gb_router_;
   std::vector<int64_t> load_;
+  std::vector<int> links_;  // scratch: the links of one flow
   __int128 cost_ = 0;
 };
 
@@ -130,6 +146,7 @@ void remap(Plan& p) {
     if (flows[f].src != kGb) flows_of[flows[f].src].push_back(static_cast<int>(f));
     if (flows[f].dst != kGb && flows[f].dst != flows[f].src)
       flows_of[flows[f].dst].push_back(static_cast<int>(f));
+    for (int d : flows[f].more) flows_of[d].push_back(static_cast<int>(f));
   }
   LinkLoads loads(chip, flows);
   for (size_t f = 0; f < flows.size(); ++f) loads.add(tile_of, static_cast<int>(f), +1);
@@ -172,15 +189,14 @@ void remap(Plan& p) {
 
   std::vector<int> new_tile(static_cast<size_t>(tiles), -1);
   for (int k = 0; k < n; ++k) new_tile[p.program.tiles[k].tile] = tile_of[k];
-  for (isa::TileProgram& t : p.program.tiles) {
-    t.tile = new_tile[t.tile];
-    for (isa::Command& c : t.commands)
-      if (c.op == isa::Opcode::kSend || c.op == isa::Opcode::kSignal) c.tile = new_tile[c.tile];
-  }
   for (LayerPlan& lp : p.layers) {
     for (Part& q : lp.parts) q.tile = new_tile[q.tile];
     if (!lp.parts.empty()) lp.tile = lp.parts[0].tile;
   }
+  // Emitted again on the new tiles, not renamed: a multicast names its destinations relative
+  // to its first one, and which of them one mask can reach depends on where they are.
+  p.program.tiles.clear();
+  emit(p);
 }
 
 }  // namespace imc::compiler

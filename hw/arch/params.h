@@ -84,6 +84,10 @@ struct NocParams {
   // false (`contention: ignored`): a packet never waits for a busy link — a what-if that
   // bounds what a better network could give, not a buildable chip.
   bool contention = true;
+  // true (`multicast: tree`): a router replicates a packet onto several output links, so a
+  // SEND can name several destinations (docs/isa.md, mcast) and crosses each link of the
+  // union of their XY paths once; false (`none`): one packet per destination.
+  bool multicast = true;
 };
 
 struct GlobalBufferParams {

@@ -68,6 +68,7 @@ const std::vector<Key> kKeys = {
     {"noc.link_width", Kind::kSize, kReq},
     {"noc.hop", Kind::kLatency, kReq},
     {"noc.contention", Kind::kChoice, kOpt},
+    {"noc.multicast", Kind::kChoice, kOpt},
     {"global_buffer", Kind::kSection, kReq},
     {"global_buffer.capacity", Kind::kSize, kReq},
     {"global_buffer.port_width", Kind::kSize, kReq},

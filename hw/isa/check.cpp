@@ -128,6 +128,17 @@ class Checker {
           " mesh (" + str(chip_.tiles()) + " tiles)");
     }
   }
+  // The highest tile a multicast reaches (bit k: tile + 1 + k).
+  void mcast_tiles(int tile, uint32_t mcast) {
+    const int64_t last = int64_t{tile} + 32 - __builtin_clz(mcast);
+    if (last >= chip_.tiles()) {
+      char hex[16];
+      std::snprintf(hex, sizeof hex, "%#x", mcast);
+      bad(std::string("mcast=") + hex + " reaches tile " + str(last) + ", outside the " +
+          str(chip_.mesh_rows) + "x" + str(chip_.mesh_cols) + " mesh (" + str(chip_.tiles()) +
+          " tiles)");
+    }
+  }
   void acc_count(int64_t count) {
     positive("count", count);
     if (count > chip_.tile.accumulator_entries) {
@@ -199,6 +210,9 @@ class Checker {
       case Opcode::kSend:
         if (c.op == Opcode::kSend) {
           dest_tile(c.tile);
+          if (c.mcast && !chip_.noc.multicast)
+            bad("mcast needs a NoC that multicasts (noc.multicast: tree; this chip's is none)");
+          if (c.mcast) mcast_tiles(c.tile, c.mcast);
           if (c.sem != -1) sem(c.sem);
           if (c.alt_sem != -1) sem(c.alt_sem, "altsem");
         }

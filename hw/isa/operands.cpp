@@ -74,8 +74,11 @@ std::vector<OpcodeSpec> build_table() {
       {addr("dst", Field::kDst, bit(Space::kGb)), addr("src", Field::kSrc, kBufs), bytes});
   set(Opcode::kCopy, "COPY",
       {addr("dst", Field::kDst, kBufs), addr("src", Field::kSrc, kBufs), bytes});
+  // More destinations of a SEND (multicast): bit k is tile `tile + 1 + k`.
+  OperandSpec mcast = opt_int("mcast", Field::kMcast, 0, 0, 0xFFFFFFFF);
+  mcast.hex = true;
   set(Opcode::kSend, "SEND",
-      {tile, addr("dst", Field::kDst, kBufs), addr("src", Field::kSrc, kBufs), bytes,
+      {tile, mcast, addr("dst", Field::kDst, kBufs), addr("src", Field::kSrc, kBufs), bytes,
        opt_int("sem", Field::kSem, -1, -1, kIntMax), alt_sem, not_last});
   set(Opcode::kSignal, "SIGNAL", {tile, req_int("sem", Field::kSem, 0, kIntMax), alt_sem});
   set(Opcode::kWait, "WAIT",
@@ -189,6 +192,8 @@ int64_t get_field(const Command& c, Field f) {
       return c.not_last;
     case Field::kAltSem:
       return c.alt_sem;
+    case Field::kMcast:
+      return c.mcast;
     case Field::kSrc:
     case Field::kDst:
       break;
@@ -265,6 +270,9 @@ void set_field(Command& c, Field f, int64_t v) {
       return;
     case Field::kAltSem:
       c.alt_sem = i;
+      return;
+    case Field::kMcast:
+      c.mcast = static_cast<uint32_t>(v);
       return;
     case Field::kSrc:
     case Field::kDst:

@@ -107,7 +107,10 @@ struct Command {
   int not_last = 0;
   int alt_sem = -1;  // SEND SIGNAL WAIT: the semaphore used instead of `sem` in odd iterations of
                      // the outermost LOOP (-1: always `sem`)
-  int line = 0;      // source line in the .cmd file (0 when unknown), for messages
+  // SEND: more destinations (multicast), bit k = tile `tile + 1 + k`; the same dst and
+  // semaphore on each. 0: `tile` only.
+  uint32_t mcast = 0;
+  int line = 0;  // source line in the .cmd file (0 when unknown), for messages
   bool operator==(const Command& o) const;
 };
 

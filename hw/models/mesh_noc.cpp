@@ -4,6 +4,7 @@
 #include <string>
 
 #include "hw/models/address_map.h"
+#include "hw/models/multicast.h"
 
 namespace imc::models {
 
@@ -88,32 +89,70 @@ int MeshNoc::hops(int src, int dst) const {
   return static_cast<int>(links.size());
 }
 
+int64_t MeshNoc::cross(int link, int64_t head, int64_t flits, int64_t forget) {
+  LinkCalendar& cal = links_[static_cast<size_t>(link)];
+  cal.forget_until(forget);
+  const int64_t enter = chip_.noc.contention ? cal.reserve(head, flits) : head;
+  stats_.contention_cycles += enter - head;
+  stats_.link_contention[link] += enter - head;
+  stats_.link_busy[link] += flits;
+  if (link_signal_[link] >= 0) trace_.busy(link_signal_[link], enter, enter + flits);
+  return enter + chip_.noc.hop_cycles;
+}
+
+void MeshNoc::count_packet(int64_t flits, int64_t links, int64_t start, int64_t end) {
+  ++stats_.packets;
+  stats_.flits += flits;
+  stats_.flit_hops += flits * links;
+  energy_.charge(EnergyClass::kNoc, -1, chip_.energy.noc_hop_pj_per_flit * flits * links, start,
+                 end);
+}
+
+namespace {
+int64_t packet_flits(const arch::ChipParams& chip, int64_t bytes) {
+  const int64_t w = chip.noc.link_width_bits;
+  return 1 + (bytes * 8 + w - 1) / w;  // a header flit, then the payload
+}
+}  // namespace
+
 int64_t MeshNoc::transfer(int src, int dst, int64_t start, int64_t bytes) {
-  const int64_t w = chip_.noc.link_width_bits;
-  const int64_t flits = 1 + (bytes * 8 + w - 1) / w;  // a header flit, then the payload
+  const int64_t flits = packet_flits(chip_, bytes);
   path(src, dst, scratch_path_);
   // Requests reach the NoC in simulated-time order, none starting before the kernel's time;
   // reservations far enough in the past can no longer matter.
   const int64_t forget = clock_.cycle_of(sc_core::sc_time_stamp()) - kForgetMargin;
   int64_t head = start;
-  for (int link : scratch_path_) {
-    LinkCalendar& cal = links_[static_cast<size_t>(link)];
-    cal.forget_until(forget);
-    const int64_t enter = chip_.noc.contention ? cal.reserve(head, flits) : head;
-    stats_.contention_cycles += enter - head;
-    stats_.link_contention[link] += enter - head;
-    stats_.link_busy[link] += flits;
-    if (link_signal_[link] >= 0) trace_.busy(link_signal_[link], enter, enter + flits);
-    head = enter + chip_.noc.hop_cycles;
-  }
+  for (int link : scratch_path_) head = cross(link, head, flits, forget);
   const int64_t arrival = head + flits - 1;
-  const int64_t hop_count = static_cast<int64_t>(scratch_path_.size());
-  ++stats_.packets;
-  stats_.flits += flits;
-  stats_.flit_hops += flits * hop_count;
-  energy_.charge(EnergyClass::kNoc, -1, chip_.energy.noc_hop_pj_per_flit * flits * hop_count, start,
-                 arrival);
+  count_packet(flits, static_cast<int64_t>(scratch_path_.size()), start, arrival);
   return arrival;
+}
+
+void MeshNoc::multicast(int src, const std::vector<int>& dsts, int64_t start, int64_t bytes,
+                        std::vector<int64_t>& arrivals) {
+  const int64_t flits = packet_flits(chip_, bytes);
+  const int64_t forget = clock_.cycle_of(sc_core::sc_time_stamp()) - kForgetMargin;
+  std::vector<std::pair<int, int64_t>> taken;  // links of the tree so far, head after each
+  arrivals.clear();
+  int64_t last = start;
+  for (int dst : dsts) {
+    path(src, dst, scratch_path_);
+    int64_t head = start;
+    for (int link : scratch_path_) {
+      const auto it =
+          std::find_if(taken.begin(), taken.end(),
+                       [&](const std::pair<int, int64_t>& t) { return t.first == link; });
+      if (it != taken.end()) {
+        head = it->second;
+        continue;
+      }
+      head = cross(link, head, flits, forget);
+      taken.emplace_back(link, head);
+    }
+    arrivals.push_back(head + flits - 1);
+    last = std::max(last, arrivals.back());
+  }
+  count_packet(flits, static_cast<int64_t>(taken.size()), start, last);
 }
 
 // A read's data streams out of the global buffer: the header leaves as soon as the first port
@@ -141,6 +180,11 @@ void MeshNoc::b_transport(int id, tlm::tlm_generic_payload& p, sc_core::sc_time&
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   const int64_t start = clock_.cycle_of(now + delay);
   const bool read = p.get_command() == tlm::TLM_READ_COMMAND;
+  const auto* mc = p.get_extension<MulticastExtension>();
+  if (mc != nullptr && mc->more != 0 && !read && !d.global_buffer) {
+    multicast_write(id, d, p, delay);
+    return;
+  }
   // A read sends a header-only request and gets the data back; a write carries the data.
   int64_t t = transfer(id, dst, start, read ? 0 : p.get_data_length());
   sc_core::sc_time target_delay = clock_.at(t) - now;
@@ -153,6 +197,34 @@ void MeshNoc::b_transport(int id, tlm::tlm_generic_payload& p, sc_core::sc_time&
     t = transfer(dst, id, d.global_buffer ? stream_start(t, n) : t, n);
   }
   delay = clock_.at(t) - now;
+}
+
+// A write to tile d.tile and the tiles its MulticastExtension adds: all are checked before any
+// is written, then each gets the data (and the semaphore) when the tail lands there.
+void MeshNoc::multicast_write(int id, const Decoded& d, tlm::tlm_generic_payload& p,
+                              sc_core::sc_time& delay) {
+  const uint32_t more = p.get_extension<MulticastExtension>()->more;
+  std::vector<int> dsts{d.tile};
+  for (int k = 0; k < 32; ++k)
+    if (more >> k & 1) dsts.push_back(d.tile + 1 + k);
+  if (dsts.back() >= tiles_) {
+    p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  std::vector<int64_t> arrivals;
+  multicast(id, dsts, clock_.cycle_of(now + delay), p.get_data_length(), arrivals);
+  const uint64_t address = p.get_address();
+  int64_t last = 0;
+  for (size_t k = 0; k < dsts.size(); ++k) {
+    sc_core::sc_time target_delay = clock_.at(arrivals[k]) - now;
+    p.set_address(tile_address(dsts[k], isa::Space::kIbuf, d.offset));
+    to_targets[dsts[k]]->b_transport(p, target_delay);
+    if (!p.is_response_ok()) break;
+    last = std::max(last, arrivals[k]);
+  }
+  p.set_address(address);
+  delay = clock_.at(last) - now;
 }
 
 unsigned MeshNoc::transport_dbg(int, tlm::tlm_generic_payload& p) {

@@ -16,6 +16,7 @@
 
 #include "hw/arch/params.h"
 #include "hw/models/activity_trace.h"
+#include "hw/models/address_map.h"
 #include "hw/models/clock.h"
 #include "hw/models/energy_meter.h"
 #include "hw/models/link_calendar.h"
@@ -47,6 +48,11 @@ class MeshNoc : public sc_core::sc_module {
   // a node is a tile id or gb_node(); injection no earlier than `start` (cycles). Reserves
   // the links and returns the cycle its tail arrives.
   int64_t transfer(int src, int dst, int64_t start, int64_t bytes);
+  // One packet from `src` to every tile of `dsts` (multicast): along the union of the XY paths
+  // (a tree: paths from one source share a prefix and never meet again), each of its links
+  // reserved once. Fills `arrivals` with the cycle the tail lands at each destination.
+  void multicast(int src, const std::vector<int>& dsts, int64_t start, int64_t bytes,
+                 std::vector<int64_t>& arrivals);
   int gb_node() const { return tiles_; }
   int hops(int src, int dst) const;  // links a packet crosses, inject and eject included
   // "link_X_Y_D" (router X,Y towards E/W/N/S), "inject_T", "eject_T", "gb_inject", "gb_eject";
@@ -56,9 +62,15 @@ class MeshNoc : public sc_core::sc_module {
 
  private:
   void b_transport(int id, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  void multicast_write(int id, const Decoded& d, tlm::tlm_generic_payload& p,
+                       sc_core::sc_time& delay);
   unsigned transport_dbg(int id, tlm::tlm_generic_payload& p);
   bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& p, tlm::tlm_dmi& dmi);
   void path(int src, int dst, std::vector<int>& links) const;
+  // Reserves `link` for a packet of `flits` whose head reaches it at `head`; returns when the
+  // head reaches the next router.
+  int64_t cross(int link, int64_t head, int64_t flits, int64_t forget);
+  void count_packet(int64_t flits, int64_t links, int64_t start, int64_t end);
   int64_t stream_start(int64_t done, int64_t bytes) const;  // a read's response injection
   void add_link_signal(int link);
 

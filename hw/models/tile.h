@@ -25,6 +25,7 @@
 #include "hw/models/command_record.h"
 #include "hw/models/crossbar_array.h"
 #include "hw/models/energy_meter.h"
+#include "hw/models/multicast.h"
 #include "hw/models/rtl_port.h"
 #include "hw/models/run_status.h"
 #include "hw/models/scoreboard.h"
@@ -166,6 +167,7 @@ class Tile : public sc_core::sc_module {
   tlm_utils::tlm_quantumkeeper qk_;
   tlm::tlm_generic_payload payload_;
   SemaphoreExtension sem_ext_;
+  MulticastExtension mcast_ext_;
   InputVector input_;
   std::vector<int32_t> scratch_, scratch2_;
 

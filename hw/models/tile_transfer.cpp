@@ -79,6 +79,10 @@ void Tile::exec_copy(const isa::Command& c) {
 
 void Tile::exec_send(const isa::Command& c) {
   if (c.tile < 0 || c.tile >= chip_.tiles()) fault("no tile " + std::to_string(c.tile));
+  if (c.mcast != 0 && !chip_.noc.multicast) fault("mcast on a NoC without multicast");
+  if (c.mcast != 0 && int64_t{c.tile} + 32 - __builtin_clz(c.mcast) >= chip_.tiles())
+    fault("mcast reaches tile " + std::to_string(int64_t{c.tile} + 32 - __builtin_clz(c.mcast)) +
+          ", beyond the mesh");
   const int64_t dst = addr(c.dst);
   uint8_t* data = bytes(c.src.space, addr(c.src), c.bytes, "SEND source");
   const Touch reads = span(c.src.space, addr(c.src), c.bytes);
@@ -95,6 +99,8 @@ void Tile::exec_send(const isa::Command& c) {
   sem_ext_.sem = sem;
   sem_ext_.origin = {id_, c.line, c.op, start, blocking_waits_};
   if (sem >= 0) payload_.set_extension(&sem_ext_);
+  mcast_ext_.more = c.mcast;
+  if (c.mcast != 0) payload_.set_extension(&mcast_ext_);
   sc_core::sc_time delay = delay_until(start);
   if (dst >= 0 && dst < static_cast<int64_t>(kObufOffset)) {
     to_noc->b_transport(payload_, delay);
@@ -102,6 +108,7 @@ void Tile::exec_send(const isa::Command& c) {
     payload_.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
   }
   payload_.clear_extension(&sem_ext_);
+  payload_.clear_extension(&mcast_ext_);
   if (!payload_.is_response_ok()) {
     std::ostringstream m;
     m << "SEND destination " << isa::to_string(c.dst.space) << "[" << dst << ".." << dst + c.bytes

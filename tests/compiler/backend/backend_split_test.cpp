@@ -98,8 +98,10 @@ TEST(SplitDecision, RowGroupsReceiveOnlyTheRowsUnderTheirKernelRows) {
       for (const isa::Command& c : t.commands) {
         depth += c.op == isa::Opcode::kLoop;
         depth -= c.op == isa::Opcode::kEndLoop;
-        if (depth > 0 && c.op == isa::Opcode::kSend && dense.count(c.tile))
-          map_bytes[c.tile] += c.bytes;
+        if (depth == 0 || c.op != isa::Opcode::kSend) continue;
+        for (int k = -1; k < 32; ++k)  // the tile, then those of the multicast mask
+          if ((k < 0 || (c.mcast >> k & 1)) && dense.count(c.tile + 1 + k))
+            map_bytes[c.tile + 1 + k] += c.bytes;
       }
     }
     for (int t : dense) EXPECT_EQ(map_bytes[t], 4 * 56) << "tile " << t;

@@ -199,6 +199,21 @@ TEST(CheckProgram, TernaryWeightsNeedTwoCellsPerWeight) {
   EXPECT_EQ(check_error(base_text(), chip), "no error");  // b1 is fine
 }
 
+// mcast bit k adds tile `tile` + 1 + k; a chip whose NoC does not multicast refuses any.
+TEST(CheckProgram, AMulticastStaysOnTheMeshOfAChipThatHasOne) {
+  arch::ChipParams chip = testing::tile8x8();
+  const std::string to = replaced(base_text(), "SEND tile=1", "SEND tile=1 mcast=0x80000001");
+  EXPECT_EQ(check_error(to, chip), "no error");  // tiles 1, 2 and 33
+  const std::string past = replaced(base_text(), "SEND tile=1", "SEND tile=40 mcast=0x80000000");
+  EXPECT_EQ(check_error(past, chip),
+            "c.cmd:35:1: tile 0: SEND: mcast=0x80000000 reaches tile 72, outside the 8x8 mesh "
+            "(64 tiles)");
+  chip.noc.multicast = false;
+  EXPECT_EQ(check_error(to, chip),
+            "c.cmd:35:1: tile 0: SEND: mcast needs a NoC that multicasts (noc.multicast: tree; "
+            "this chip's is none)");
+}
+
 TEST(CheckProgram, EmptyTileHasNoHalt) {
   EXPECT_EQ(check_error(".tile 3\n", testing::tile8x8()),
             "c.cmd:1:1: tile 3 does not end with HALT");

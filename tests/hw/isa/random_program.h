@@ -164,6 +164,7 @@ class RandomProgram {
         c.bytes = value(0, kI64Max);
         if (op == Opcode::kSend) {
           c.tile = static_cast<int>(value(0, kIntMax));
+          c.mcast = static_cast<uint32_t>(opt(0, 0, 0xFFFFFFFF));
           c.sem = static_cast<int>(opt(-1, -1, kIntMax));
           c.alt_sem = static_cast<int>(opt(-1, -1, kIntMax));
           c.not_last = coin(0.3) ? static_cast<int>(value(1, 3)) : 0;

@@ -2,6 +2,8 @@
 // arrives at start + H*L + F - 1, later when it meets earlier packets on a link.
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "hw/models/mesh_noc.h"
 
 namespace imc::models {
@@ -42,6 +44,31 @@ TEST(MeshNoc, LatencyWithoutContentionIsHopsTimesLatencyPlusSerialisation) {
   EXPECT_EQ(b.noc.stats().flit_hops, 72);
   EXPECT_DOUBLE_EQ(b.energy.by_class(EnergyClass::kNoc), 72 * 0.5);
   EXPECT_EQ(b.noc.stats().contention_cycles, 0);
+}
+
+// A multicast is one packet over the union of the XY paths: from tile 0 (0,0) to tiles 1 (1,0),
+// 5 (1,1) and 6 (2,1) on a 4x4 mesh, all three share inject_0 and link_0_0_E; at router (1,0)
+// the path to 5 turns south and the one to 6 goes on east (X first). Each tail lands as if the
+// packet went to that tile alone; the links of the tree carry it once.
+TEST(MeshNoc, AMulticastCrossesEachLinkOfItsTreeOnce) {
+  NocBench b("noc_m", mesh(4, 4, 64, 2));
+  std::vector<int64_t> at;
+  b.noc.multicast(0, {1, 5, 6}, 100, 64, at);
+  // 9 flits; 3, 4 and 5 links of 2 cycles.
+  EXPECT_EQ(at, (std::vector<int64_t>{100 + 3 * 2 + 8, 100 + 4 * 2 + 8, 100 + 5 * 2 + 8}));
+  // inject_0, link_0_0_E, eject_1, link_1_0_S, eject_5, link_1_0_E, link_2_0_S, eject_6: 8
+  // links, not the 3 + 4 + 5 of three packets.
+  EXPECT_EQ(b.noc.stats().packets, 1);
+  EXPECT_EQ(b.noc.stats().flits, 9);
+  EXPECT_EQ(b.noc.stats().flit_hops, 9 * 8);
+  EXPECT_DOUBLE_EQ(b.energy.by_class(EnergyClass::kNoc), 9 * 8 * 0.5);
+  EXPECT_EQ(b.noc.stats().contention_cycles, 0);
+  // Three packets instead queue behind each other on inject_0: the third leaves 18 cycles late.
+  NocBench u("noc_u", mesh(4, 4, 64, 2));
+  u.noc.transfer(0, 1, 100, 64);
+  u.noc.transfer(0, 5, 100, 64);
+  EXPECT_EQ(u.noc.transfer(0, 6, 100, 64), 100 + 18 + 5 * 2 + 8);
+  EXPECT_EQ(u.noc.stats().flit_hops, 9 * 12);
 }
 
 TEST(MeshNoc, RoutesXFirstThenY) {
