@@ -25,9 +25,10 @@
 // crosses the mesh as if alone); 1 - those cycles / the real ones is the share of the time
 // lost to links shared by several packets.
 //
-// Multicast: the network is also compiled and run for the same chip with `noc.multicast: none`
-// (one packet per destination); the ratio of those cycles to the real ones is what multicast
-// gives.
+// Multicast: the network is also compiled and run for the same chip with the other
+// `noc.multicast` (tree: a row read by several tiles leaves its producer once; none: one
+// packet per destination); multicast_speedup = cycles without / cycles with, with imcc's
+// NoC-aware placement and along the snake (snake_multicast_speedup).
 //
 // Latency: the pipelined program is also run on a single inference.
 //
@@ -237,16 +238,35 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
   emit(n.name, "pipelined_cycles_without_contention", static_cast<double>(ideal.cycles), "cycles");
   emit(n.name, "contention_share", 1.0 - double(ideal.cycles) / double(pipe), "ratio");
 
-  // What multicast gives: the network compiled for the same chip with a NoC without it.
-  arch::ChipParams unicast_chip = chip;
-  unicast_chip.noc.multicast = false;
-  const isa::Program unicast_prog = compiler::compile_graph(g, unicast_chip, {});
-  const test::SimRun unicast =
-      test::simulate(unicast_prog, arch, batch, x.values, "--set noc.multicast=none");
-  emit(n.name, "without_multicast_bit_exact", unicast.status == 0 && unicast.output == want ? 1 : 0,
+  // What multicast gives: the network compiled for the same chip with a NoC that has it, or
+  // (an arch file with multicast) without it.
+  arch::ChipParams other_chip = chip;
+  other_chip.noc.multicast = !chip.noc.multicast;
+  const isa::Program other_prog = compiler::compile_graph(g, other_chip, {});
+  const test::SimRun other = test::simulate(
+      other_prog, arch, batch, x.values,
+      std::string("--set noc.multicast=") + (other_chip.noc.multicast ? "tree" : "none"));
+  const double tree_cycles = double(chip.noc.multicast ? pipe : other.cycles);
+  const double none_cycles = double(chip.noc.multicast ? other.cycles : pipe);
+  emit(n.name, "other_multicast_bit_exact", other.status == 0 && other.output == want ? 1 : 0,
        "bool");
-  emit(n.name, "pipelined_cycles_without_multicast", static_cast<double>(unicast.cycles), "cycles");
-  emit(n.name, "multicast_speedup", double(unicast.cycles) / double(pipe), "ratio");
+  emit(n.name, "pipelined_cycles_multicast_tree", tree_cycles, "cycles");
+  emit(n.name, "pipelined_cycles_multicast_none", none_cycles, "cycles");
+  emit(n.name, "multicast_speedup", none_cycles / tree_cycles, "ratio");
+  // And along the snake (imcc --placement snake), where remap's search does not move the tiles.
+  compiler::BackendOptions snake;
+  snake.remap = false;
+  arch::ChipParams tree_chip = chip, none_chip = chip;
+  tree_chip.noc.multicast = true;
+  none_chip.noc.multicast = false;
+  const test::SimRun snake_tree = test::simulate(compiler::compile_graph(g, tree_chip, snake), arch,
+                                                 batch, x.values, "--set noc.multicast=tree");
+  const test::SimRun snake_none = test::simulate(compiler::compile_graph(g, none_chip, snake), arch,
+                                                 batch, x.values, "--set noc.multicast=none");
+  emit(n.name, "snake_multicast_bit_exact",
+       snake_tree.output == want && snake_none.output == want ? 1 : 0, "bool");
+  emit(n.name, "snake_multicast_speedup", double(snake_none.cycles) / double(snake_tree.cycles),
+       "ratio");
 
   // Latency: the pipelined program on one inference alone (fill, weight programming, drain).
   const compiler::Tensor x1 = n.b.random_input(1);

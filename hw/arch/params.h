@@ -87,7 +87,7 @@ struct NocParams {
   // true (`multicast: tree`): a router replicates a packet onto several output links, so a
   // SEND can name several destinations (docs/isa.md, mcast) and crosses each link of the
   // union of their XY paths once; false (`none`): one packet per destination.
-  bool multicast = true;
+  bool multicast = false;
 };
 
 struct GlobalBufferParams {

@@ -173,7 +173,7 @@ ChipParams read_chip(Reader& r) {
   c.noc.link_width_bits = bytes_as_bits(r, "noc.link_width", 8);
   c.noc.hop_cycles = r.latency_cycles("noc.hop", f);
   c.noc.contention = r.choice_or("noc.contention", {"modeled", "ignored"}, "modeled") == "modeled";
-  c.noc.multicast = r.choice_or("noc.multicast", {"tree", "none"}, "tree") == "tree";
+  c.noc.multicast = r.choice_or("noc.multicast", {"tree", "none"}, "none") == "tree";
   GlobalBufferParams& g = c.global_buffer;
   g.capacity_bits = bytes_as_bits(r, "global_buffer.capacity", 8);
   g.port_width_bits = bytes_as_bits(r, "global_buffer.port_width", 8);

@@ -272,9 +272,9 @@ std::vector<int64_t> run_on_x(const Scratch& s, const std::string& prog) {
   return r.status == 0 ? isa::read_npy_integers(s.path("y.npy")).values : std::vector<int64_t>{};
 }
 
-// SEND mcast: one packet to tile 1 and, bit 7, tile 1 + 1 + 7 = 9; both get the data and a
-// token on semaphore 0 when its tail lands there (3 and 4 one-cycle hops + 9 flits - 1), and
-// the port is busy for the 9 flits once.
+// SEND mcast on a NoC that multicasts (noc.multicast: tree): one packet to tile 1 and, bit 7,
+// tile 1 + 1 + 7 = 9; both get the data and a token on semaphore 0 when its tail lands there
+// (3 and 4 one-cycle hops + 9 flits - 1), and the port is busy for the 9 flits once.
 TEST(ImcsimTrace, AMulticastSendReachesEveryTileOfItsMask) {
   Scratch s;
   const std::string prog =
@@ -295,21 +295,29 @@ TEST(ImcsimTrace, AMulticastSendReachesEveryTileOfItsMask) {
   std::vector<int32_t> x;
   for (int k = 0; k < 16; ++k) x.push_back(3 * k - 7);
   isa::write_npy_i32(s.path("x.npy"), {1, 16}, x);
+  const std::string run = "--arch configs/tile8x8.yaml -q --prog " + s.file("p.cmd", prog) +
+                          " --input " + s.path("x.npy") + " --output " + s.path("y.npy");
+  const ToolRun r =
+      run_tool(IMCSIM_BINARY, run + " --set noc.multicast=tree --cmd-trace " + s.path("t.tsv"));
+  ASSERT_EQ(r.status, 0) << r.err;
   std::vector<int64_t> twice(x.begin(), x.end());
   twice.insert(twice.end(), x.begin(), x.end());
-  EXPECT_EQ(run_on_x(s, s.file("p.cmd", prog)), twice);
-  const ToolRun r = run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml -q --prog " +
-                                                s.path("p.cmd") + " --input " + s.path("x.npy") +
-                                                " --cmd-trace " + s.path("t.tsv"));
-  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(isa::read_npy_integers(s.path("y.npy")).values, twice);
   const auto t = read_cmd_trace(s.path("t.tsv"));
   const int64_t sent = t.at({0, 5})[1];  // once the LOAD's data is in
   EXPECT_EQ(t.at({0, 5})[2], sent + 9);
   EXPECT_EQ(t.at({1, 8})[2], sent + 3 + 8);
   EXPECT_EQ(t.at({9, 12})[2], sent + 4 + 8);
-  // A mask reaching past the mesh is refused before the run.
+  // The shipped tile8x8 has no multicast: the program is refused before the run.
+  const ToolRun plain = run_tool(IMCSIM_BINARY, run);
+  EXPECT_EQ(plain.status, 2);
+  EXPECT_NE(plain.err.find("p.cmd:5:1: tile 0: SEND: mcast needs a NoC that multicasts "
+                           "(noc.multicast: tree; this chip's is none)"),
+            std::string::npos)
+      << plain.err;
+  // So is a mask reaching past the mesh.
   const ToolRun bad =
-      run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml -q --prog " +
+      run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml --set noc.multicast=tree -q --prog " +
                                   s.file("bad.cmd",
                                          ".tile 40\n  SEND tile=41 mcast=0x800000 "
                                          "dst=ibuf[0] src=ibuf[0] bytes=4\n  HALT\n"));

@@ -166,7 +166,8 @@ TEST(Pipeline, ARowReadBySeveralPartsLeavesItsProducerOnce) {
   int x = b.input(isa::DType::kU8, 12, 12, 1);
   for (int i = 0; i < 4; ++i) x = b.conv(x, {16, 3, 1, 1, isa::DType::kB1});
   b.output(b.conv(x, {10, 12, 1, 0, isa::DType::kI32}));
-  Target none;
+  Target tree, none;  // tile8x8 with and without multicast
+  tree.sets.push_back(arch::parse_override("noc.multicast=tree"));
   none.sets.push_back(arch::parse_override("noc.multicast=none"));
   // Bytes SENT per inference from the producers' output buffers, and delivered.
   auto traffic = [](const isa::Program& p, int64_t& sent, int64_t& delivered, int& multicasts) {
@@ -180,7 +181,7 @@ TEST(Pipeline, ARowReadBySeveralPartsLeavesItsProducerOnce) {
   };
   int64_t sent = 0, delivered = 0, sent1 = 0, delivered1 = 0;
   int multicasts = 0, multicasts1 = 0;
-  traffic(compiler::compile_graph(b.graph(), Target{}.chip(), {}), sent, delivered, multicasts);
+  traffic(compiler::compile_graph(b.graph(), tree.chip(), {}), sent, delivered, multicasts);
   traffic(compiler::compile_graph(b.graph(), none.chip(), {}), sent1, delivered1, multicasts1);
   EXPECT_EQ(multicasts1, 0);
   EXPECT_GT(multicasts, 0);
@@ -190,15 +191,15 @@ TEST(Pipeline, ARowReadBySeveralPartsLeavesItsProducerOnce) {
   // (6 each), and its contributor's 10 int32 partial sums to its owner.
   EXPECT_EQ(delivered1, 3 * 34 * 24 + 12 * 24 + 40);
   EXPECT_EQ(sent, 3 * 12 * 24 + 12 * 24 + 40);
-  check(b, Schedule::kPipelined);
+  check(b, Schedule::kPipelined, tree);
   check(b, Schedule::kPipelined, none);
   // Placed along the snake (no remap, whose search lands elsewhere for each, within a few
   // percent either way), the tiles are where they were and multicast is faster: 699 vs 783.
   compiler::BackendOptions snake;
   snake.remap = false;
   const compiler::Tensor x8 = b.random_input(8);
-  const SimRun with = simulate(compiler::compile_graph(b.graph(), Target{}.chip(), snake),
-                               Target{}.arch, 8, x8.values);
+  const SimRun with = simulate(compiler::compile_graph(b.graph(), tree.chip(), snake),
+                               Target{}.arch, 8, x8.values, tree.extra());
   const SimRun without = simulate(compiler::compile_graph(b.graph(), none.chip(), snake),
                                   Target{}.arch, 8, x8.values, none.extra());
   ASSERT_EQ(with.status, 0) << with.err;

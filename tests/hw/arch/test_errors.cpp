@@ -80,11 +80,7 @@ TEST(ArchErrors, MissingSectionIsNamedWithItsKeys) {
                   "published figure\"}",
                   "")
             .text;
-  cut = edit_line(cut,
-                  "  multicast: tree  # assumed: routers replicate a packet along the XY tree to "
-                  "its destinations",
-                  "")
-            .text;
+  cut = edit_line(cut, "  multicast: none", "").text;
   const int root = line_of(text, "name: tile8x8");  // the top-level map starts here
   EXPECT_EQ(load_error(cut), at(root) +
                                  "key 'noc': missing required section (with keys "

@@ -202,6 +202,7 @@ TEST(CheckProgram, TernaryWeightsNeedTwoCellsPerWeight) {
 // mcast bit k adds tile `tile` + 1 + k; a chip whose NoC does not multicast refuses any.
 TEST(CheckProgram, AMulticastStaysOnTheMeshOfAChipThatHasOne) {
   arch::ChipParams chip = testing::tile8x8();
+  chip.noc.multicast = true;
   const std::string to = replaced(base_text(), "SEND tile=1", "SEND tile=1 mcast=0x80000001");
   EXPECT_EQ(check_error(to, chip), "no error");  // tiles 1, 2 and 33
   const std::string past = replaced(base_text(), "SEND tile=1", "SEND tile=40 mcast=0x80000000");
