@@ -13,28 +13,56 @@ int kernel_width(const MatLayer& m, int positions) {
   return m.kw + (positions - 1) * m.stride_w;
 }
 
-// Crossbar cycles of one MVM of the view (docs/platform.md, "Cycles per command"), as
-// place.cpp's group_cost counts them.
-double mvm_cycles(const MatLayer& m, const Value& in, const Value& out, const arch::TileParams& t,
-                  int positions) {
+// The view's matrix on crossbars: blocks of whole kernel rows (partition's row_blocks: as many
+// as a crossbar's rows and one gather's 32 segments hold), each of `rows` crossbar rows but
+// the last, one MVM each.
+struct Blocks {
+  int64_t count, rows;
+};
+Blocks blocks(const MatLayer& m, const Value& in, const arch::TileParams& t, int positions) {
+  const int kw = kernel_width(m, positions);
+  const int64_t row = int64_t{kw} * in.c;
+  const int64_t per_block =
+      std::max<int64_t>(1, std::min<int64_t>(t.crossbar.rows / row, isa::kMaxSegments / kw));
+  return {(m.kh + per_block - 1) / per_block, std::min<int64_t>(m.kh, per_block) * row};
+}
+
+// Cycles per output position on one tile (docs/platform.md, "Cycles per command"): an MVM per
+// block computes `positions` of them; a tile's crossbars hold as many copies of the blocks as
+// fit and run them at once, and the sequencer issues one MVM per block.
+struct Cost {
+  double crossbar, issue;
+  double cycles() const { return std::max(crossbar, issue); }
+};
+Cost cycles_per_position(const MatLayer& m, const Value& in, const Value& out,
+                         const arch::TileParams& t, int positions) {
   const arch::CrossbarParams& x = t.crossbar;
-  const int64_t rows = int64_t{m.kh} * kernel_width(m, positions) * in.c;
+  const Blocks b = blocks(m, in, t, positions);
   const bool serial = in.type == isa::DType::kU8 || in.type == isa::DType::kI8;
   const double adc =
       x.readout == arch::Readout::kAdc
           ? std::ceil(double(positions * out.c) / x.adc.count) * x.adc.conversion_cycles
           : 0.0;
-  return (serial ? 8.0 : 1.0) * std::ceil(double(rows) / x.rows_per_step) * (x.read_cycles + adc) +
-         std::ceil(double(rows) * isa::bits_per_element(in.type) / t.input_buffer.width_bits) +
-         t.accumulate_cycles;
+  const double mvm =
+      (serial ? 8.0 : 1.0) * std::ceil(double(b.rows) / x.rows_per_step) * (x.read_cycles + adc) +
+      std::ceil(double(b.rows) * isa::bits_per_element(in.type) / t.input_buffer.width_bits) +
+      t.accumulate_cycles;
+  const int64_t copies = std::max<int64_t>(1, t.crossbars / b.count);
+  const int64_t waves = (b.count + t.crossbars - 1) / t.crossbars;
+  const double crossbar = mvm * double(waves) / double(positions * copies);
+  const double issue = double(b.count * t.issue_cycles) / positions;
+  return {crossbar, issue};
 }
 
+// `blocks`: the view may take several blocks of kernel rows; else it must fit one crossbar
+// (and one gather).
 bool fits(const MatLayer& m, const Value& in, const Value& out, const arch::TileParams& t,
-          int positions) {
+          int positions, bool blocks) {
   const int kw = kernel_width(m, positions);
   const int64_t channels = positions * out.c;
-  return kw <= isa::kMaxSegments && m.kh * kw <= isa::kMaxSegments &&
-         int64_t{m.kh} * kw * in.c <= t.crossbar.rows && channels <= t.crossbar.cols &&
+  const int kh = blocks ? 1 : m.kh;
+  return kh * kw <= isa::kMaxSegments && int64_t{kh} * kw * in.c <= t.crossbar.rows &&
+         channels <= t.crossbar.cols &&
          channels <= std::min(t.accumulator_entries, t.threshold_entries);
 }
 
@@ -46,12 +74,17 @@ int positions_per_mvm(const MatLayer& m, const Value& in, const Value& out,
   if (m.residual >= 0 || t.crossbar.cells_per_weight < 2 || out.w < 2 ||
       (out.c * isa::bits_per_element(out.type)) % 8 != 0)
     return 1;
+  // A view split into several blocks has more MVMs and fewer copies per tile than one that
+  // fits a crossbar: it pays only where the layer is issue-bound (on crossbars with ADCs,
+  // where the crossbars bound it, it was slower: the 5-layer CNN on rram4x4, 8105 -> 9526).
+  const Cost plain = cycles_per_position(m, in, out, t, 1);
+  const bool blocks = plain.issue >= plain.crossbar;
   int best = 1;
-  double best_cost = mvm_cycles(m, in, out, t, 1);
+  double best_cost = plain.cycles();
   for (int p = 2; p <= out.w; ++p) {
     if (out.w % p != 0) continue;
-    if (!fits(m, in, out, t, p)) break;  // wider windows only grow
-    const double cost = mvm_cycles(m, in, out, t, p) / p;
+    if (!fits(m, in, out, t, p, blocks)) break;  // wider windows only grow
+    const double cost = cycles_per_position(m, in, out, t, p).cycles();
     if (cost < best_cost) {
       best = p;
       best_cost = cost;

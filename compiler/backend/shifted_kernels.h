@@ -16,9 +16,12 @@
 namespace imc::compiler {
 
 // Output positions per MVM for layer m (input `in`, output `out`) on tile t: the P (a divisor
-// of the output width, so that no window runs past the row) whose MVMs cost the fewest
-// crossbar cycles per position, among those whose matrix fits one crossbar; 1 when none gains
-// or the layer cannot be seen so (a residual, a pixel of partial bytes, no cells for 0).
+// of the output width, so that no window runs past the row) that costs the fewest cycles per
+// position on a tile — crossbar time over the copies a tile holds, or the sequencer's issue
+// slots, one per MVM, whichever is larger — among those whose kernel row fits a crossbar's
+// rows and whose P x out_c columns fit its columns (a taller view is split into blocks of
+// whole kernel rows, an MVM each, as any matrix is); 1 when none gains or the layer cannot be
+// seen so (a residual, a pixel of partial bytes, no cells for 0).
 int positions_per_mvm(const MatLayer& m, const Value& in, const Value& out,
                       const arch::TileParams& t);
 

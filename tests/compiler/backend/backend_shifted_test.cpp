@@ -31,15 +31,25 @@ TEST(ShiftedKernels, PositionsFillTheColumnsOrTheWindow) {
   EXPECT_EQ(compiler::positions_per_mvm(m, {"x", DType::kU8, 28, 28, 1},
                                         {"y", DType::kB1, 28, 28, 32}, t),
             7);
-  // b1 12x12x16 -> 16: 3 rows of a 5-pixel window of 16 channels are 240 rows; 4 positions
-  // would need 288.
+  // b1 12x12x16 -> 16: a whole row per MVM set, three blocks of one kernel row (14 pixels of
+  // 16 channels, 224 rows) on three crossbars: 3 MVMs for 12 positions. Three positions
+  // (3 x 80 rows, one block) on each of four crossbars are as fast on the crossbars but take
+  // an MVM per 3 positions: the sequencer issues one a cycle.
   EXPECT_EQ(compiler::positions_per_mvm(m, {"x", DType::kB1, 12, 12, 16},
                                         {"y", DType::kB1, 12, 12, 16}, t),
-            3);
-  // 13 wide: only 13 positions divide the row, a window of 3x15 segments (the gather has 32).
+            12);
+  // 13 wide: only 13 positions divide the row, a window of 3x15 segments, more than a gather's
+  // 32. Its bit-serial MVMs make the layer crossbar-bound (10 cycles each on four copies,
+  // against an issue slot each), where a view split into blocks does not pay.
   EXPECT_EQ(compiler::positions_per_mvm(m, {"x", DType::kU8, 13, 13, 1},
                                         {"y", DType::kB1, 13, 13, 16}, t),
             1);
+  // b1 28x28x32 -> 32: one position's 3x3x32 = 288 rows already take two MVMs (a kernel row
+  // of 96, two of 192). Four positions: three blocks of one kernel row (6 pixels x 32 = 192
+  // rows, 128 columns), 3 MVMs for 4 positions.
+  EXPECT_EQ(compiler::positions_per_mvm(m, {"x", DType::kB1, 28, 28, 32},
+                                        {"y", DType::kB1, 28, 28, 32}, t),
+            4);
   // 4 channels of b1: half a byte per pixel, so two pixels are not one vector.
   EXPECT_EQ(
       compiler::positions_per_mvm(m, {"x", DType::kU8, 12, 12, 1}, {"y", DType::kB1, 12, 12, 4}, t),
@@ -106,7 +116,9 @@ TEST_P(ShiftedBothSchedules, U8FirstLayerSevenPositionsPerMvm) {
   check(b, GetParam(), {}, 3, true);
 }
 
-// b1 and t2 maps of 16 channels (3 positions), ternary weights, a raw-sum map output.
+// b1 and t2 maps of 16 channels (a row of 12 positions per MVM set, in three blocks), ternary
+// weights, a raw-sum map output (3 positions: its t2 input takes two buffer beats a block, so
+// the crossbars decide, and a tie keeps the fewer copies).
 TEST_P(ShiftedBothSchedules, BinaryAndTernaryMapsAndRawSums) {
   GraphBuilder b(42);
   int x = b.input(DType::kB1, 12, 12, 16);
@@ -114,12 +126,27 @@ TEST_P(ShiftedBothSchedules, BinaryAndTernaryMapsAndRawSums) {
   x = b.conv(x, {16, 3, 1, 1, DType::kT2, true});
   b.output(b.conv(x, {8, 3, 1, 1, DType::kI32}));
   const std::string d = dumped(b, "partition", GetParam(), {}, true);
-  EXPECT_TRUE(has(d, "3 output positions per MVM (shifted kernel copies): computed as 12x4x48 b1"))
+  EXPECT_TRUE(
+      has(d, "12 output positions per MVM (shifted kernel copies): computed as 12x1x192 b1"))
       << d;
-  EXPECT_TRUE(has(d, "3 output positions per MVM (shifted kernel copies): computed as 12x4x48 t2"))
+  EXPECT_TRUE(
+      has(d, "12 output positions per MVM (shifted kernel copies): computed as 12x1x192 t2"))
       << d;
   EXPECT_TRUE(has(d, "3 output positions per MVM (shifted kernel copies): computed as 12x4x24 i32"))
       << d;
+  check(b, GetParam(), {}, 3, true);
+}
+
+// A kernel taller than a crossbar (3x3x32 = 288 rows): the view's blocks hold one kernel row
+// each, and the map is the same.
+TEST_P(ShiftedBothSchedules, KernelTallerThanACrossbar) {
+  GraphBuilder b(45);
+  int x = b.input(DType::kB1, 8, 8, 32);
+  x = b.conv(x, {32, 3, 1, 1, DType::kB1});
+  b.output(b.conv(x, {10, 8, 1, 0, DType::kI32}));
+  EXPECT_TRUE(has(dumped(b, "partition", GetParam(), {}, true),
+                  "4 output positions per MVM (shifted kernel copies): computed as 8x2x128 b1, "
+                  "kernel 3x6 stride 1x4"));
   check(b, GetParam(), {}, 3, true);
 }
 
@@ -139,11 +166,12 @@ TEST_P(ShiftedBothSchedules, Kernel5x5Padding2) {
   x = b.conv(x, {8, 5, 1, 2, DType::kB1});
   x = b.pool(x, 2, 2);
   b.output(b.conv(x, {10, 4, 1, 0, DType::kI32}));
-  // 5 rows of a 6-pixel window are 30 gather segments (of 32): 2 positions.
+  // A whole row: 5 rows of a 12-pixel window are 60 gather segments, in blocks of two kernel
+  // rows (24 segments of a gather's 32), 3 MVMs for 8 positions.
   const std::string d = dumped(b, "partition", GetParam(), {}, true);
   EXPECT_TRUE(has(d,
-                  "2 output positions per MVM (shifted kernel copies): computed as 8x4x16 b1, "
-                  "kernel 5x6 stride 1x2"))
+                  "8 output positions per MVM (shifted kernel copies): computed as 8x1x64 b1, "
+                  "kernel 5x12 stride 1x8"))
       << d;
   check(b, GetParam(), {}, 3, true);
 }
