@@ -111,48 +111,48 @@ std::optional<ScanError> scan_loop_index(std::string_view s, size_t end, int loo
   return std::nullopt;
 }
 
-// `+ O)` after the loop index of a rotation `((iD+O)%K)`: O (>= 0) into *offset, *p past the ')'.
-std::optional<ScanError> scan_offset(std::string_view s, size_t end, size_t* p, int64_t* offset) {
+// `OP N)` inside a rotation term, OP being '+' (`((iD+O)%K)`) or '%' (`(iD%K)`): N into *value,
+// *at where its digits start, *p past the ')'. `what` names N, `form` the term, `open` what the
+// ')' closes, for the messages.
+std::optional<ScanError> scan_rotation_part(std::string_view s, size_t end, size_t* p, char op,
+                                            const char* what, const char* form, const char* open,
+                                            int64_t* value, size_t* at) {
   while (*p < end && is_blank(s[*p])) ++*p;
-  if (*p >= end || s[*p] != '+') return ScanError{*p, "expected '+' in ((iD+O)%K)"};
+  if (*p >= end || s[*p] != op) {
+    return ScanError{*p, std::string("expected '") + op + "' in " + form};
+  }
   ++*p;
   while (*p < end && is_blank(s[*p])) ++*p;
   size_t q = *p;
   while (q < end && is_alnum(s[q])) ++q;
-  uint64_t o = 0;
+  uint64_t n = 0;
   const std::string_view digits = s.substr(*p, q - *p);
-  if (digits.empty() || parse_magnitude(digits, &o) != IntStatus::kOk ||
-      o > static_cast<uint64_t>(INT64_MAX)) {
-    return ScanError{*p, "bad rotation offset '" + std::string(digits) + "'"};
+  if (digits.empty() || parse_magnitude(digits, &n) != IntStatus::kOk ||
+      n > static_cast<uint64_t>(INT64_MAX)) {
+    return ScanError{*p, std::string("bad rotation ") + what + " '" + std::string(digits) + "'"};
   }
-  *offset = static_cast<int64_t>(o);
+  *value = static_cast<int64_t>(n);
+  *at = *p;
   *p = q;
   while (*p < end && is_blank(s[*p])) ++*p;
-  if (*p >= end || s[*p] != ')') return ScanError{*p, "expected ')' after (iD+O"};
+  if (*p >= end || s[*p] != ')') return ScanError{*p, std::string("expected ')' after ") + open};
   ++*p;
   return std::nullopt;
 }
 
-// `%K)` after a rotation's loop index: K (>= 2) into *period, *p past the ')'.
+// `+ O)` after the loop index of a rotation `((iD+O)%K)`: O (>= 0) into *offset.
+std::optional<ScanError> scan_offset(std::string_view s, size_t end, size_t* p, int64_t* offset) {
+  size_t at = 0;
+  return scan_rotation_part(s, end, p, '+', "offset", "((iD+O)%K)", "(iD+O", offset, &at);
+}
+
+// `%K)` after a rotation's loop index: K (>= 2) into *period.
 std::optional<ScanError> scan_period(std::string_view s, size_t end, size_t* p, int64_t* period) {
-  while (*p < end && is_blank(s[*p])) ++*p;
-  if (*p >= end || s[*p] != '%') return ScanError{*p, "expected '%' in (iD%K)"};
-  ++*p;
-  while (*p < end && is_blank(s[*p])) ++*p;
-  size_t q = *p;
-  while (q < end && is_alnum(s[q])) ++q;
-  uint64_t k = 0;
-  const std::string_view digits = s.substr(*p, q - *p);
-  if (digits.empty() || parse_magnitude(digits, &k) != IntStatus::kOk ||
-      k > static_cast<uint64_t>(INT64_MAX)) {
-    return ScanError{*p, "bad rotation period '" + std::string(digits) + "'"};
+  size_t at = 0;
+  if (auto e = scan_rotation_part(s, end, p, '%', "period", "(iD%K)", "(iD%K", period, &at)) {
+    return e;
   }
-  if (k < 2) return ScanError{*p, "rotation period must be at least 2"};
-  *period = static_cast<int64_t>(k);
-  *p = q;
-  while (*p < end && is_blank(s[*p])) ++*p;
-  if (*p >= end || s[*p] != ')') return ScanError{*p, "expected ')' after (iD%K"};
-  ++*p;
+  if (*period < 2) return ScanError{at, "rotation period must be at least 2"};
   return std::nullopt;
 }
 
