@@ -320,7 +320,8 @@ TEST_P(Split, TernaryLayerWithBinaryResidualInColumnGroupsOnRram4x4) {
 
 // Random small CNNs on a chip with two 32x32 crossbars per tile, where most layers are split
 // (column groups, row groups, both) and the pipelined schedule adds row ranges, double
-// buffering and passes the input between tiles: imcsim must equal the naive evaluator.
+// buffering and passes the input between tiles: imcsim must equal the naive evaluator, also
+// when the NoC multicasts (rows read by several parts, residual maps included, in one SEND).
 Target tiny_tiles() {
   return {kTile8x8,
           {{"tile.crossbars", "2"},
@@ -354,6 +355,13 @@ TEST_P(RandomSplit, MatchesTheNaiveEvaluator) {
   x = b.mat(x, act, b.uniform(8, 40), whole, false);  // a dense layer over the map
   b.output(b.dense(x, 10, DType::kI32));
   for (Schedule s : {Schedule::kSequential, Schedule::kPipelined}) check(b, s, tiny_tiles(), 2);
+  Target multicast = tiny_tiles();
+  multicast.sets.push_back(arch::parse_override("noc.multicast=tree"));
+  check(b, Schedule::kPipelined, multicast, 2);
+  int multicasts = 0;  // 4 to 19 over the seeds
+  for (const isa::TileProgram& t : compiler::compile_graph(b.graph(), multicast.chip(), {}).tiles)
+    for (const isa::Command& c : t.commands) multicasts += c.mcast != 0;
+  EXPECT_GT(multicasts, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, RandomSplit, ::testing::Range(1u, 13u));
