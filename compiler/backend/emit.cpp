@@ -9,6 +9,7 @@
 #include "compiler/backend/emit_compute.h"
 #include "compiler/backend/emit_util.h"
 #include "compiler/backend/halo.h"
+#include "compiler/backend/multicast.h"
 #include "compiler/backend/passes.h"
 
 namespace imc::compiler {
@@ -47,18 +48,10 @@ std::vector<const Part*> receivers(const Plan& p, int e, const Part& from) {
   return r;
 }
 
-// One SEND of rows of a producer part's output to one or more consumer parts: a multicast
-// (docs/isa.md, `mcast`) when the rows land at the same offset of every one's slot.
-struct Packet {
-  Rows rows;
-  std::vector<const Part*> to;  // to[0] has the lowest tile, the others within its mask
-};
-
-// The SENDs of producer part `from` on edge e. Whole pixels into whole maps: each run of rows
-// read by the same consumer parts is one packet to all of them (a row of a 3x3 conv's input
-// is read by three output rows: it leaves the producer once instead of three times), split
-// where the parts' tiles do not fit one mask (32 tiles above the lowest). Else one packet per
-// consumer part with all the rows it reads.
+// The SENDs of producer part `from` on edge e: whole pixels into whole maps on a NoC that
+// multicasts, multicast packets (multicast.h); else one packet per consumer part with all
+// the rows it reads (its window's rows sit at other offsets, or a column group's channels are
+// not whole pixels).
 std::vector<Packet> packets(const Plan& p, int e, const Part& from) {
   const std::vector<const Part*> to = receivers(p, e, from);
   const Edge& edge = p.edges[e];
@@ -69,33 +62,9 @@ std::vector<Packet> packets(const Plan& p, int e, const Part& from) {
     for (const Part* c : to) out.push_back({overlap(p, e, from, *c), {c}});
     return out;
   }
-  std::vector<size_t> open;  // packets that end at the previous row
-  for (int64_t r = from.oy0; r < from.oy1; ++r) {
-    std::vector<const Part*> readers;
-    for (const Part* c : to) {
-      const Rows o = overlap(p, e, from, *c);
-      if (r >= o.lo && r < o.hi) readers.push_back(c);
-    }
-    std::stable_sort(readers.begin(), readers.end(),
-                     [](const Part* a, const Part* b) { return a->tile < b->tile; });
-    std::vector<size_t> now;
-    for (size_t k = 0; k < readers.size();) {
-      std::vector<const Part*> group{readers[k++]};
-      while (k < readers.size() && readers[k]->tile - group[0]->tile <= 32)
-        group.push_back(readers[k++]);
-      const auto same =
-          std::find_if(open.begin(), open.end(), [&](size_t i) { return out[i].to == group; });
-      if (same != open.end()) {
-        ++out[*same].rows.hi;
-        now.push_back(*same);
-      } else {
-        out.push_back({{r, r + 1}, group});
-        now.push_back(out.size() - 1);
-      }
-    }
-    open = now;
-  }
-  return out;
+  std::vector<Wanted> wanted;
+  for (const Part* c : to) wanted.push_back({c, {overlap(p, e, from, *c)}});
+  return multicast_packets(wanted);
 }
 
 // The packets consumer part `to` receives on edge e: what its WAIT counts.
@@ -304,6 +273,16 @@ bool prefetches_two_ahead(const Plan& p, int e, const Part& part) {
   return prefetches(p, e) && !halo_to(p, e, part).empty();
 }
 
+// The input rows `part` passes on (halo.h) as multicast packets, when the NoC multicasts and
+// its readers hold the map whole (the rows at the same offsets in each); else none, and each
+// reader gets one SEND per run of its rows.
+std::vector<Packet> halo_packets(const Plan& p, int e, const Part& part) {
+  if (!p.chip->noc.multicast || p.layers[p.edges[e].consumer].windowed) return {};
+  std::vector<Wanted> wanted;
+  for (const HaloRows& h : halo_to(p, e, part)) wanted.push_back({h.part, h.rows});
+  return multicast_packets(wanted);
+}
+
 // Halo exchange (halo.h), the sending side: the rows other parts read of those `part`
 // loaded, after a credit from each. `ahead` and `in_loop` as for load_rows: a prefetched input
 // is passed on as soon as it is computed (`notlast`), not at the top of the next iteration,
@@ -324,28 +303,43 @@ void send_rows(const Plan& p, int e, const Part& part, int ahead, bool in_loop,
                 in_loop ? edge.halo_credit_sem_odd : -1, ahead_now);
   credit.not_last = next;
   out.push_back(credit);
+  // One SEND per span; the last of a packet (or of a reader's rows) raises the semaphore.
+  auto pass = [&](const std::vector<Span>& spans, const Part& q, uint32_t mcast) {
+    for (size_t k = 0; k < spans.size(); ++k) {
+      const bool last = k + 1 == spans.size();
+      Command c =
+          with_sems(send(q.tile, at(q, spans[k]), at(part, spans[k]), spans[k].bytes, -1),
+                    last ? edge.halo_sem : -1, last && in_loop ? edge.halo_sem_odd : -1, ahead_now);
+      c.not_last = next;
+      c.mcast = mcast;
+      out.push_back(c);
+    }
+  };
+  const std::vector<Packet> packets = halo_packets(p, e, part);
+  for (const Packet& k : packets) pass(row_spans(p, e, k.rows), *k.to[0], mcast_mask(k));
+  if (!packets.empty()) return;
   for (const HaloRows& h : to) {
     std::vector<Span> spans;
     for (const Rows& r : h.rows)
       for (const Span& s : row_spans(p, e, r)) spans.push_back(s);
-    for (size_t k = 0; k < spans.size(); ++k) {  // the last one raises the semaphore
-      const bool last = k + 1 == spans.size();
-      Command c = with_sems(
-          send(h.part->tile, at(*h.part, spans[k]), at(part, spans[k]), spans[k].bytes, -1),
-          last ? edge.halo_sem : -1, last && in_loop ? edge.halo_sem_odd : -1, ahead_now);
-      c.not_last = next;
-      out.push_back(c);
-    }
+    pass(spans, *h.part, 0);
   }
 }
 
-// The receiving side: wait for this part's share of the rows the others loaded.
+// The receiving side: wait for this part's share of the rows the others loaded, a token per
+// loader, or per multicast packet that reaches it.
 void receive_rows(const Plan& p, int e, const Part& part, std::vector<Command>& out) {
-  const size_t from = halo_from(p, e, part).size();
+  int64_t from = 0;
+  for (const HaloRows& h : halo_from(p, e, part)) {
+    const std::vector<Packet> packets = halo_packets(p, e, *h.part);
+    from +=
+        packets.empty() ? 1 : std::count_if(packets.begin(), packets.end(), [&](const Packet& k) {
+          return std::count(k.to.begin(), k.to.end(), &part) > 0;
+        });
+  }
   const Edge& edge = p.edges[e];
   if (from > 0)
-    out.push_back(with_sems(wait(edge.halo_sem, static_cast<int64_t>(from)), edge.halo_sem,
-                            edge.halo_sem_odd));
+    out.push_back(with_sems(wait(edge.halo_sem, from), edge.halo_sem, edge.halo_sem_odd));
 }
 
 // Byte `offset` of the output map in obuf (a pixel stride on the depth-1 loop), in the slot
@@ -371,8 +365,7 @@ void pass_output(const Plan& p, size_t i, const Part& part, std::vector<Command>
                             edge.credit_sem_odd));
     for (const Packet& k : packets(p, e, part)) {
       const Part& c = *k.to[0];
-      uint32_t mcast = 0;
-      for (size_t j = 1; j < k.to.size(); ++j) mcast |= 1u << (k.to[j]->tile - c.tile - 1);
+      const uint32_t mcast = mcast_mask(k);
       move_rows(o, k.rows, ch, edge_window(p, e, c).rows.lo, held, out,
                 [&](int64_t dst, int64_t src, int64_t bytes, int64_t stride, bool last) {
                   Command s = with_sems(send(c.tile, slot_addr(edge, dst, {{1, stride}}),
