@@ -215,16 +215,15 @@ void MeshNoc::multicast_write(int id, const Decoded& d, tlm::tlm_generic_payload
   std::vector<int64_t> arrivals;
   multicast(id, dsts, clock_.cycle_of(now + delay), p.get_data_length(), arrivals);
   const uint64_t address = p.get_address();
-  int64_t last = 0;
-  for (size_t k = 0; k < dsts.size(); ++k) {
+  // Every tile has the same buffers and semaphores: an address one of them refuses, the first
+  // refuses, before anything is written.
+  for (size_t k = 0; k < dsts.size() && (k == 0 || p.is_response_ok()); ++k) {
     sc_core::sc_time target_delay = clock_.at(arrivals[k]) - now;
     p.set_address(tile_address(dsts[k], isa::Space::kIbuf, d.offset));
     to_targets[dsts[k]]->b_transport(p, target_delay);
-    if (!p.is_response_ok()) break;
-    last = std::max(last, arrivals[k]);
   }
   p.set_address(address);
-  delay = clock_.at(last) - now;
+  delay = clock_.at(*std::max_element(arrivals.begin(), arrivals.end())) - now;
 }
 
 unsigned MeshNoc::transport_dbg(int, tlm::tlm_generic_payload& p) {
