@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <tuple>
 
 namespace imc::compiler {
 
@@ -55,17 +56,20 @@ bool pack_blocks(const arch::TileParams& t, const std::vector<BlockSize>& blocks
                    [&](size_t a, size_t b) { return area(a) > area(b); });
   std::vector<std::vector<Rect>> used(t.crossbars);
   std::vector<int64_t> rows(t.crossbars, 0);  // programmed on each crossbar
+  std::vector<int> reads(t.crossbars, 0);     // blocks on each: an MVM each per position
   std::vector<size_t> xbs(t.crossbars);
   for (int u = 0; u < copies; ++u)
     for (size_t k : order) {
       for (size_t n = 0; n < xbs.size(); ++n) xbs[n] = (u * xbs.size() / copies + n) % xbs.size();
       if (spread)
-        std::stable_sort(xbs.begin(), xbs.end(),
-                         [&](size_t a, size_t b) { return rows[a] < rows[b]; });
+        std::stable_sort(xbs.begin(), xbs.end(), [&](size_t a, size_t b) {
+          return std::tie(reads[a], rows[a]) < std::tie(reads[b], rows[b]);
+        });
       Region& r = out[u * nb + k];
       if (!fit(used, t.crossbar.rows, t.crossbar.cols, blocks[k].rows, blocks[k].cols, xbs, r))
         return false;
       rows[static_cast<size_t>(r.xb)] += blocks[k].rows;
+      ++reads[static_cast<size_t>(r.xb)];
     }
   return true;
 }
