@@ -30,6 +30,10 @@
 // packet per destination); multicast_speedup = cycles without / cycles with, with imcc's
 // NoC-aware placement and along the snake (snake_multicast_speedup).
 //
+// MVM runs: both schedules are also compiled and run with `tile.sequencer.mvm_repeat` flipped
+// (strided: one MVM command runs a strided run of positions on its crossbar);
+// mvm_repeat_speedup and sequential_mvm_repeat_speedup = cycles with none / cycles with strided.
+//
 // Latency: the pipelined program is also run on a single inference.
 //
 // Steady state: the pipelined program is also run over twice the batch; the extra cycles per
@@ -102,7 +106,7 @@ int64_t work_per_inference(const arch::TileParams& t, const isa::TileProgram& tp
     else if (c.op == isa::Opcode::kEndLoop)
       mult.pop_back();
     else if (c.op == isa::Opcode::kMvm)
-      w += mult.back() * mvm_cycles(t, c);
+      w += mult.back() * c.reps * mvm_cycles(t, c);
   }
   return w;
 }
@@ -266,6 +270,30 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
   emit(n.name, "snake_multicast_bit_exact",
        snake_tree.output == want && snake_none.output == want ? 1 : 0, "bool");
   emit(n.name, "snake_multicast_speedup", double(snake_none.cycles) / double(snake_tree.cycles),
+       "ratio");
+
+  // What a sequencer that repeats MVMs gives: both schedules compiled for the same chip with
+  // `tile.sequencer.mvm_repeat` flipped, cycles with `none` over cycles with `strided`.
+  arch::ChipParams rep_chip = chip;
+  rep_chip.tile.mvm_repeat = !chip.tile.mvm_repeat;
+  const std::string rep_set = std::string("--set tile.sequencer.mvm_repeat=") +
+                              (rep_chip.tile.mvm_repeat ? "strided" : "none");
+  compiler::BackendOptions seq_opt;
+  seq_opt.schedule = Schedule::kSequential;
+  const test::SimRun rep_pipe =
+      test::simulate(compiler::compile_graph(g, rep_chip, {}), arch, batch, x.values, rep_set);
+  const test::SimRun rep_seq =
+      test::simulate(compiler::compile_graph(g, rep_chip, seq_opt), arch, batch, x.values, rep_set);
+  emit(n.name, "other_mvm_repeat_bit_exact",
+       rep_pipe.status == 0 && rep_pipe.output == want && rep_seq.output == want ? 1 : 0, "bool");
+  const bool strided = chip.tile.mvm_repeat;
+  emit(n.name, "pipelined_cycles_mvm_repeat_strided", double(strided ? pipe : rep_pipe.cycles),
+       "cycles");
+  emit(n.name, "mvm_repeat_speedup",
+       strided ? double(rep_pipe.cycles) / double(pipe) : double(pipe) / double(rep_pipe.cycles),
+       "ratio");
+  emit(n.name, "sequential_mvm_repeat_speedup",
+       strided ? double(rep_seq.cycles) / double(seq) : double(seq) / double(rep_seq.cycles),
        "ratio");
 
   // Latency: the pipelined program on one inference alone (fill, weight programming, drain).

@@ -10,6 +10,7 @@
 #include "compiler/backend/emit_util.h"
 #include "compiler/backend/halo.h"
 #include "compiler/backend/multicast.h"
+#include "compiler/backend/mvm_runs.h"
 #include "compiler/backend/passes.h"
 
 namespace imc::compiler {
@@ -476,6 +477,7 @@ void emit(Plan& p) {
       emit_inference(p, i, part, t.commands);
       t.commands.push_back(end_loop());
       t.commands.push_back(halt());
+      if (p.chip->tile.mvm_repeat) fuse_mvm_runs(t.commands);
       p.program.tiles.push_back(std::move(t));
     }
 }

@@ -235,8 +235,11 @@ double group_cost(const Plan& p, size_t i, const Group& g, int crossbars) {
       t.accumulate_cycles;
   const double r = g.replicas;
   // Per copy group of positions: its MVMs, one THRESH, an owner's ACCADD of each partial sum.
+  // A sequencer that repeats MVMs issues a copy's MVMs of a block once per run of positions
+  // (about half a row's share: border positions and requantizations break the runs).
   const double partials = g.owner() ? g.row_groups - 1 : 0;
-  const double issue = (blocks + (1.0 + partials) / r) * t.issue_cycles;
+  const double run = t.mvm_repeat ? std::max(1.0, double(out.w) / (2.0 * g.replicas)) : 1.0;
+  const double issue = (blocks / run + (1.0 + partials) / r) * t.issue_cycles;
   const double xbar = (mvm * blocks + 2.0) / std::max<double>(r, crossbars);
   // The one thresholder requantizes every position's channels, lanes at a time, one THRESH
   // (with its pipeline latency) per group of copies.

@@ -68,7 +68,11 @@ struct TileParams {
   int64_t pool_cycles = 1;
   int semaphores = 16;
   int64_t issue_cycles = 1;  // sequencer: cycles to issue one command
-  int dma_outstanding = 1;   // LOADs the DMA engine keeps in flight (split transactions)
+  // true (`mvm_repeat: strided`): one MVM command runs a strided run of MVMs on its crossbar
+  // (docs/isa.md, reps), so a tile whose crossbars finish an MVM in fewer cycles than it has
+  // crossbars is not held to one MVM per issue slot; false (`none`): one MVM per command.
+  bool mvm_repeat = false;
+  int dma_outstanding = 1;  // LOADs the DMA engine keeps in flight (split transactions)
 
   // With impl kRtl, the tiles that run the block as RTL (runs_rtl); empty = every tile.
   std::vector<int> thresholder_impl_tiles;

@@ -129,6 +129,7 @@ void read_tile(Reader& r, double f, int64_t tiles, TileParams& t) {
   t.pool_cycles = r.latency_cycles("tile.pooling.latency", f);
   t.semaphores = r.count("tile.semaphores", 1, kMaxCount);
   t.issue_cycles = r.latency_cycles("tile.sequencer.issue", f);
+  t.mvm_repeat = r.choice_or("tile.sequencer.mvm_repeat", {"strided", "none"}, "none") == "strided";
   // 1: the engine waits for a LOAD's data before it starts the next (the model until December
   // 2026, and what an arch file without the key gets).
   t.dma_outstanding = static_cast<int>(r.count_or("tile.dma.outstanding", 1, 64, 1));

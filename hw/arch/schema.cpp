@@ -62,6 +62,7 @@ const std::vector<Key> kKeys = {
     {"tile.semaphores", Kind::kCount, kReq},
     {"tile.sequencer", Kind::kSection, kReq},
     {"tile.sequencer.issue", Kind::kLatency, kReq},
+    {"tile.sequencer.mvm_repeat", Kind::kChoice, kOpt},
     {"tile.dma", Kind::kSection, kOpt},
     {"tile.dma.outstanding", Kind::kCount, kOpt},
     {"noc", Kind::kSection, kReq},

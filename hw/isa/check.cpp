@@ -101,6 +101,25 @@ class Checker {
     if (lo <= hi) extent("src", a, lo, hi - lo);  // nothing is read when every bit is clear
   }
 
+  // The last repetition of an MVM run stays in its buffers too (the first was checked).
+  void mvm_reps(const Command& c) {
+    if (!chip_.tile.mvm_repeat)
+      bad("reps=" + str(c.reps) +
+          " needs a sequencer that repeats MVMs (tile.sequencer.mvm_repeat: strided; this "
+          "chip's is none)");
+    Addr src = c.src, dst = c.dst;
+    const int64_t n = c.reps - 1;
+    if (__builtin_mul_overflow(n, c.src_step, &src.base) ||
+        __builtin_add_overflow(src.base, c.src.base, &src.base) ||
+        __builtin_mul_overflow(n, c.dst_step, &dst.base) ||
+        __builtin_add_overflow(dst.base, c.dst.base, &dst.base)) {
+      bad("reps=" + str(c.reps) + " with sstep=" + str(c.src_step) + " dstep=" + str(c.dst_step) +
+          " overflows the addresses");
+    }
+    gather_extent(src, c.gather, c.type);
+    extent("dst", dst, 0, c.cols);
+  }
+
   void gather_shape(const Gather& g) {
     if (g.elems < 1) bad("elems=" + str(g.elems) + " must be at least 1");
     if (g.kx < 1 || g.ky < 1) bad("kx and ky must be at least 1");
@@ -245,6 +264,7 @@ class Checker {
         }
         gather_extent(c.src, c.gather, c.type);
         extent("dst", c.dst, 0, c.cols);
+        if (c.reps > 1) mvm_reps(c);
         return;
       }
       case Opcode::kAccAdd:

@@ -92,7 +92,11 @@ std::vector<OpcodeSpec> build_table() {
   mvm.insert(mvm.end(),
              {mask, row, col, req_int("cols", Field::kCols, 0, kIntMax),
               addr("dst", Field::kDst, bit(Space::kAcc)), opt_int("shift", Field::kShift, 0, 0, 31),
-              opt_int("acc", Field::kAccumulate, 0, 0, 1)});
+              opt_int("acc", Field::kAccumulate, 0, 0, 1),
+              // A strided run of MVMs in one command (arch: tile.sequencer.mvm_repeat).
+              opt_int("reps", Field::kReps, 1, 1, kIntMax),
+              opt_int("sstep", Field::kSrcStep, 0, kI64Min, kI64Max),
+              opt_int("dstep", Field::kDstStep, 0, kI64Min, kI64Max)});
   set(Opcode::kMvm, "MVM", mvm);
 
   set(Opcode::kAccAdd, "ACCADD",
@@ -194,6 +198,12 @@ int64_t get_field(const Command& c, Field f) {
       return c.alt_sem;
     case Field::kMcast:
       return c.mcast;
+    case Field::kReps:
+      return c.reps;
+    case Field::kSrcStep:
+      return c.src_step;
+    case Field::kDstStep:
+      return c.dst_step;
     case Field::kSrc:
     case Field::kDst:
       break;
@@ -273,6 +283,15 @@ void set_field(Command& c, Field f, int64_t v) {
       return;
     case Field::kMcast:
       c.mcast = static_cast<uint32_t>(v);
+      return;
+    case Field::kReps:
+      c.reps = i;
+      return;
+    case Field::kSrcStep:
+      c.src_step = v;
+      return;
+    case Field::kDstStep:
+      c.dst_step = v;
       return;
     case Field::kSrc:
     case Field::kDst:

@@ -47,6 +47,9 @@ enum class Field : uint8_t {
   kNotLast,
   kAltSem,
   kMcast,
+  kReps,
+  kSrcStep,
+  kDstStep,
 };
 
 struct OperandSpec {

@@ -100,7 +100,12 @@ struct Command {
   int sem = -1;             // SEND SIGNAL WAIT
   int shift = 0;            // MVM: sums are shifted left by this before accumulating
   bool accumulate = false;  // MVM: add into acc (true) or overwrite it (false)
-  int scale = 1;            // ACCADD
+  // MVM: `reps` MVMs in one command, repetition r reading src + r*src_step (bytes) and writing
+  // dst + r*dst_step (acc entries): one issue slot for a strided run of positions.
+  int reps = 1;
+  int64_t src_step = 0;
+  int64_t dst_step = 0;
+  int scale = 1;  // ACCADD
   // LOAD/SEND/WAIT: work for inference i0 + not_last, skipped when there is none (in the last
   // not_last iterations of the outermost LOOP; outside any LOOP when the batch has at most
   // not_last inferences). 0: always performed.

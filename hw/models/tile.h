@@ -98,6 +98,7 @@ class Tile : public sc_core::sc_module {
   // of the outermost LOOP.
   int semaphore(const isa::Command& c) const;
   void exec_mvm(const isa::Command& c);
+  int64_t mvm_once(const isa::Command& c, int64_t src, int64_t dst, int64_t start);
   void exec_accadd(const isa::Command& c);
   void exec_thresh(const isa::Command& c);
   void thresh_rtl(const isa::Command& c, const int32_t* acc, int64_t start);

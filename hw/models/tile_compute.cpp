@@ -47,7 +47,29 @@ void Tile::exec_mvm(const isa::Command& c) {
       c.row + g.total() > tp_.crossbar.rows || c.col + c.cols > tp_.crossbar.cols) {
     fault("the input or the columns do not fit the crossbar");
   }
-  const int64_t src = addr(c.src);
+  if (c.reps > 1 && !tp_.mvm_repeat) fault("reps on a sequencer without mvm_repeat");
+  const int64_t src0 = addr(c.src), dst0 = addr(c.dst);
+  // A run of `reps` MVMs occupies the crossbar for all of them, from one issue slot; it reads
+  // and writes the hull of its repetitions' spans.
+  Touch reads, writes;
+  for (int r = 0; r < c.reps; ++r) {
+    const int64_t src = src0 + r * c.src_step, dst = dst0 + r * c.dst_step;
+    for (const Touch::Span& t : gather_span(c.src.space, src, g, c.type, true))
+      reads.add(t.store, t.lo, t.hi);
+    writes.add(Store::kAcc, dst, dst + c.cols);
+  }
+  const int unit = kFirstXbar + c.xbar;
+  const int64_t start = scoreboard_.earliest_start(unit, issue_, reads, writes);
+  int64_t at = start;
+  for (int r = 0; r < c.reps; ++r)
+    at += mvm_once(c, src0 + r * c.src_step, dst0 + r * c.dst_step, at);
+  occupy(unit, at - start, reads, writes);
+}
+
+// One MVM of a run, reading the gather at byte `src` and writing acc[dst..], starting at
+// cycle `start`; returns its cycles on the crossbar.
+int64_t Tile::mvm_once(const isa::Command& c, int64_t src, int64_t dst, int64_t start) {
+  const isa::Gather& g = c.gather;
   // Only segments the mask enables are read: disabled ones (padding) may point anywhere.
   const int64_t seg_bytes = isa::packed_bytes(c.type, g.elems);
   const uint8_t* mem = bytes(c.src.space, 0, 0, "MVM input");  // the buffer's base
@@ -58,7 +80,7 @@ void Tile::exec_mvm(const isa::Command& c) {
       bytes(c.src.space, seg, seg_bytes, "MVM input");
     }
   }
-  int32_t* out = acc_entries(addr(c.dst), c.cols, "MVM output");
+  int32_t* out = acc_entries(dst, c.cols, "MVM output");
   const CrossbarArray& xb = xbars_[c.xbar];
   gather_input(c.type, mem, src, g, c.row, tp_.crossbar.rows, input_);
   if (mvm_cosim()) rtl_old_.assign(out, out + c.cols);  // the RTL starts from these too
@@ -68,9 +90,6 @@ void Tile::exec_mvm(const isa::Command& c) {
   const int64_t bits = g.total() * isa::bits_per_element(c.type);
   const int64_t n =
       buffer_cycles(c.src.space, bits) + xb.mvm_cycles(input_, c.cols) + tp_.accumulate_cycles;
-  const int64_t start =
-      occupy(kFirstXbar + c.xbar, n, gather_span(c.src.space, src, g, c.type, true),
-             span(isa::Space::kAcc, addr(c.dst), c.cols));
   if (mvm_cosim()) mvm_rtl(c, xb, out, start, buffer_cycles(c.src.space, bits));
   const arch::EnergyParams& e = chip_.energy;
   const int64_t end = start + n;
@@ -82,6 +101,7 @@ void Tile::exec_mvm(const isa::Command& c) {
          end);
   charge(EnergyClass::kAccumulator, static_cast<double>(c.cols) * input_.planes * e.accumulate_pj,
          start, end);
+  return n;
 }
 
 void Tile::exec_accadd(const isa::Command& c) {

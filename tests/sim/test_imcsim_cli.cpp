@@ -507,6 +507,80 @@ TEST(ImcsimCycles, ARotationOffsetPrefetchesIntoAThirdSlotWithoutWaiting) {
   }
 }
 
+// MVM reps (tile.sequencer.mvm_repeat: strided): one command, four MVMs of the pairs of a u8
+// vector (a+b, a-b) at src + 2r, into acc[2r..], the same sums as four MVMs.
+TEST(ImcsimTrace, AnMvmRunComputesWhatItsRepetitionsWould) {
+  const std::string one_run =
+      "    MVM xb=0 src=ibuf[0] type=u8 elems=2 cols=2 dst=acc[0] "
+      "reps=4 sstep=2 dstep=2\n";
+  std::string four;
+  for (int r = 0; r < 4; ++r)
+    four += "    MVM xb=0 src=ibuf[" + std::to_string(2 * r) + "] type=u8 elems=2 cols=2 dst=acc[" +
+            std::to_string(2 * r) + "]\n";
+  for (const std::string& mvms : {one_run, four}) {
+    Scratch s;
+    isa::write_npy_i32(s.path("x.npy"), {1, 8}, {1, 2, 3, 4, 5, 6, 7, 8});
+    const std::string prog = s.file("p.cmd",
+                                    ".input x gb=0 shape=8 type=u8\n"
+                                    ".output y gb=0x100 shape=8 type=i32\n"
+                                    ".data w type=b1 shape=2x2\n++\n+-\n.end\n"
+                                    ".tile 0\n"
+                                    "  WXB xb=0 data=w\n"
+                                    "  LOOP count=batch\n"
+                                    "    LOAD dst=ibuf[0] src=gb[0 + 8*i0] bytes=8\n" +
+                                        mvms +
+                                        "    THRESH src=acc[0] dst=obuf[0] count=8 type=i32\n"
+                                        "    STORE dst=gb[0x100 + 32*i0] src=obuf[0] bytes=32\n"
+                                        "  ENDLOOP\n"
+                                        "  HALT\n");
+    const ToolRun r =
+        run_tool(IMCSIM_BINARY,
+                 "--arch configs/tile8x8.yaml --set "
+                 "tile.sequencer.mvm_repeat=strided -q --prog " +
+                     prog + " --input " + s.path("x.npy") + " --output " + s.path("y.npy"));
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(isa::read_npy_integers(s.path("y.npy")).values,
+              (std::vector<int64_t>{3, -1, 7, -1, 11, -1, 15, -1}));
+    if (mvms != one_run) continue;
+    // The shipped tile8x8's sequencer issues one MVM per command: refused before the run.
+    const ToolRun plain = run_tool(IMCSIM_BINARY, "--arch configs/tile8x8.yaml -q --prog " + prog +
+                                                      " --input " + s.path("x.npy"));
+    EXPECT_EQ(plain.status, 2);
+    EXPECT_NE(plain.err.find("p.cmd:11:1: tile 0: MVM: reps=4 needs a sequencer that repeats MVMs "
+                             "(tile.sequencer.mvm_repeat: strided; this chip's is none)"),
+              std::string::npos)
+        << plain.err;
+  }
+}
+
+// Sixteen b1 MVMs, four per crossbar: one command each is issued on cycles 0..15 and the last
+// (crossbar 3, 3 cycles) ends at 18; as one run per crossbar, the four commands issue on cycles
+// 0..3 and keep their crossbars busy 4 x 3 cycles: the last ends at 15. The same work is done
+// (the same crossbar, readout, accumulator and buffer energy); 12 fewer commands are issued.
+TEST(ImcsimCycles, AnMvmRunTakesOneIssueSlotAndItsCrossbarForEveryRepetition) {
+  std::string runs = ".tile 0\n", single = ".tile 0\n";
+  for (int k = 0; k < 4; ++k)
+    runs += "  MVM xb=" + std::to_string(k) + " src=ibuf[0] type=b1 elems=256 cols=256 dst=acc[" +
+            std::to_string(256 * k) + "] reps=4 sstep=32 dstep=0 acc=1\n";
+  for (int r = 0; r < 4; ++r)
+    for (int k = 0; k < 4; ++k)
+      single += "  MVM xb=" + std::to_string(k) + " src=ibuf[" + std::to_string(32 * r) +
+                "] type=b1 elems=256 cols=256 dst=acc[" + std::to_string(256 * k) + "] acc=1\n";
+  runs += "  HALT\n";
+  single += "  HALT\n";
+  Scratch s;
+  const std::string strided = "--set tile.sequencer.mvm_repeat=strided";
+  const json a = run_stats(s, runs, strided), b = run_stats(s, single, strided);
+  EXPECT_EQ(a["cycles"], 15);
+  EXPECT_EQ(b["cycles"], 18);
+  EXPECT_EQ(a["commands"]["MVM"], 4);
+  EXPECT_EQ(b["commands"]["MVM"], 16);
+  for (const char* k : {"crossbar", "readout", "accumulator", "buffer"})
+    EXPECT_NEAR(a["energy_pj"][k].get<double>(), b["energy_pj"][k].get<double>(), 1e-6) << k;
+  EXPECT_NEAR(b["energy_pj"]["control"].get<double>() - a["energy_pj"]["control"].get<double>(),
+              12 * 0.2, 1e-9);
+}
+
 // tile.dma.outstanding: the engine sends a LOAD's request and takes the next command a cycle
 // later, while at most `outstanding` LOADs are in flight. Three 16-byte LOADs next to the
 // global buffer take 10 cycles each alone (request, 4-cycle access, 3 flits back); with 4 in

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "compiler/backend/backend.h"
+#include "compiler/backend/mvm_runs.h"
 #include "sim_check.h"
 #include "tests/compiler/common/naive_graph.h"
 #include "tests/compiler/common/random_graph.h"
@@ -42,6 +43,14 @@ Split commands(const isa::Program& p, Opcode op) {
     }
   }
   return s;
+}
+
+std::vector<isa::Command> commands_of(const isa::Program& p) {
+  std::vector<isa::Command> v;
+  for (const isa::TileProgram& t : p.tiles)
+    for (const isa::Command& c : t.commands)
+      if (c.op == Opcode::kMvm) v.push_back(c);
+  return v;
 }
 
 GraphBuilder cnn_28x28() {
@@ -238,6 +247,80 @@ TEST(Pipeline, InputRowsPassedOnAreMulticast) {
   EXPECT_EQ(delivered, delivered1);
   EXPECT_LT(sends, sends1);
   check(b, Schedule::kPipelined, tree);
+}
+
+isa::Command mvm(int xb, int64_t src, int64_t dst, bool acc) {
+  isa::Command c;
+  c.op = Opcode::kMvm;
+  c.xbar = xb;
+  c.src = {isa::Space::kIbuf, src, {}, {}};
+  c.dst = {isa::Space::kAcc, dst, {}, {}};
+  c.type = isa::DType::kB1;
+  c.gather.elems = 32;
+  c.cols = 32;
+  c.accumulate = acc;
+  return c;
+}
+
+// Two copies of a split matrix (crossbar 0 the first rows of each position, crossbar 1 the
+// rest, added): the positions of each become one run, crossbar 1's after crossbar 0's.
+TEST(MvmRuns, StridedMvmsOfOneCrossbarBecomeOneCommand) {
+  std::vector<isa::Command> c = {mvm(0, 0, 0, false),  mvm(1, 100, 0, true),
+                                 mvm(0, 4, 32, false), mvm(1, 104, 32, true),
+                                 mvm(0, 8, 64, false), mvm(1, 108, 64, true)};
+  compiler::fuse_mvm_runs(c);
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[0].xbar, 0);
+  EXPECT_EQ(c[1].xbar, 1);
+  for (const isa::Command& r : c) {
+    EXPECT_EQ(r.reps, 3);
+    EXPECT_EQ(r.src_step, 4);
+    EXPECT_EQ(r.dst_step, 32);
+  }
+  EXPECT_EQ(c[1].src.base, 100);
+}
+
+// An MVM that would move ahead of another MVM's write to its sums stays where it is: here the
+// second position's sum on crossbar 1 overwrites acc[32], which crossbar 0 then adds to.
+TEST(MvmRuns, AnMvmNeverMovesAheadOfAWriteToItsSums) {
+  const std::vector<isa::Command> in = {mvm(0, 0, 0, true), mvm(1, 40, 32, false),
+                                        mvm(0, 4, 32, true)};
+  std::vector<isa::Command> c = in;
+  compiler::fuse_mvm_runs(c);
+  EXPECT_EQ(c, in);
+  // Other commands end a stretch: nothing moves across a THRESH.
+  std::vector<isa::Command> t = {mvm(0, 0, 0, false), isa::Command{}, mvm(0, 4, 32, false)};
+  t[1].op = Opcode::kThresh;
+  const std::vector<isa::Command> t0 = t;
+  compiler::fuse_mvm_runs(t);
+  EXPECT_EQ(t, t0);
+}
+
+// On a chip whose sequencer repeats MVMs, both schedules stay bit-exact with runs of MVMs, and
+// the pipelined program issues fewer MVM commands for the same MVMs.
+TEST(Pipeline, MvmRunsKeepTheOutputsAndIssueFewerCommands) {
+  GraphBuilder b = cnn_28x28();
+  Target strided, none;
+  strided.sets.push_back(arch::parse_override("tile.sequencer.mvm_repeat=strided"));
+  none.sets.push_back(arch::parse_override("tile.sequencer.mvm_repeat=none"));
+  auto count = [](const isa::Program& p, int64_t& commands, int64_t& mvms, int& longest) {
+    commands = mvms = longest = 0;
+    for (const isa::Command& c : commands_of(p)) {
+      ++commands;
+      mvms += c.reps;
+      longest = std::max(longest, c.reps);
+    }
+  };
+  int64_t cmds = 0, mvms = 0, cmds1 = 0, mvms1 = 0;
+  int longest = 0, longest1 = 0;
+  count(compiler::compile_graph(b.graph(), strided.chip(), {}), cmds, mvms, longest);
+  count(compiler::compile_graph(b.graph(), none.chip(), {}), cmds1, mvms1, longest1);
+  EXPECT_EQ(longest1, 1);
+  EXPECT_GT(longest, 1);
+  EXPECT_LT(cmds, cmds1);
+  EXPECT_LT(cmds * 3, mvms * 2);  // 511 commands for 987 MVMs when written
+  check(b, Schedule::kPipelined, strided);
+  check(b, Schedule::kSequential, strided);
 }
 
 // Triple buffering of the network input: inference n's input map lands in and is read from

@@ -215,6 +215,26 @@ TEST(CheckProgram, AMulticastStaysOnTheMeshOfAChipThatHasOne) {
             "this chip's is none)");
 }
 
+// MVM reps: the last repetition's input and sums stay in their buffers too; a sequencer
+// without mvm_repeat takes none.
+TEST(CheckProgram, AnMvmRunStaysInItsBuffersOnAChipThatRepeats) {
+  arch::ChipParams chip = testing::tile8x8();
+  chip.tile.mvm_repeat = true;
+  const std::string mvm = "MVM xb=0 src=ibuf[0] type=u8 elems=16 cols=4 dst=acc[0]";
+  const std::string ok = replaced(base_text(), mvm, mvm + " reps=3 sstep=16 dstep=4");
+  EXPECT_EQ(check_error(ok, chip), "no error");
+  EXPECT_EQ(check_error(replaced(base_text(), mvm, mvm + " reps=3 sstep=16 dstep=511"), chip),
+            "c.cmd:32:1: tile 0: MVM: dst touches acc[1022 .. +4), outside the accumulator (1024 "
+            "entries)");
+  EXPECT_EQ(check_error(replaced(base_text(), mvm, mvm + " reps=2 sstep=-16"), chip),
+            "c.cmd:32:1: tile 0: MVM: src touches ibuf[-16 .. +16), outside the input buffer "
+            "(8192 bytes)");
+  chip.tile.mvm_repeat = false;
+  EXPECT_EQ(check_error(ok, chip),
+            "c.cmd:32:1: tile 0: MVM: reps=3 needs a sequencer that repeats MVMs "
+            "(tile.sequencer.mvm_repeat: strided; this chip's is none)");
+}
+
 TEST(CheckProgram, EmptyTileHasNoHalt) {
   EXPECT_EQ(check_error(".tile 3\n", testing::tile8x8()),
             "c.cmd:1:1: tile 3 does not end with HALT");

@@ -192,6 +192,9 @@ class RandomProgram {
         c.dst = addr({Space::kAcc}, depth);
         c.shift = static_cast<int>(opt(0, 0, 31));
         c.accumulate = coin(0.5);
+        c.reps = static_cast<int>(opt(1, 1, kIntMax));
+        c.src_step = opt(0, kI64Min, kI64Max);
+        c.dst_step = opt(0, kI64Min, kI64Max);
         break;
       case Opcode::kAccAdd:
         c.dst = addr({Space::kAcc}, depth);
