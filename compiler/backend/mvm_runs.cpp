@@ -64,10 +64,7 @@ void fuse_stretch(const std::vector<Command>& in, size_t lo, size_t hi, std::vec
     }
     run_of[j - lo] = joined;
   }
-  for (Command& r : runs) {
-    if (r.reps == 1) r.src_step = r.dst_step = 0;
-    out.push_back(r);
-  }
+  out.insert(out.end(), runs.begin(), runs.end());
 }
 
 }  // namespace

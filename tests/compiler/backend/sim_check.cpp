@@ -35,7 +35,18 @@ int64_t check(compiler::testing::GraphBuilder& b, compiler::Schedule s, const Ta
   const compiler::Tensor input = b.random_input(n);  // ONNX layout (NCHW)
   const SimRun r = simulate(prog, t.arch, n, input.values, t.extra());
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(r.output, compiler::testing::naive_run(g, input)[0].values);
+  const std::vector<int32_t> want = compiler::testing::naive_run(g, input)[0].values;
+  EXPECT_EQ(r.output, want);
+  if (!chip.tile.mvm_repeat) {
+    // Again with MVM runs: moving MVMs into runs must keep every sum.
+    Target runs = t;
+    runs.sets.push_back({"tile.sequencer.mvm_repeat", "strided"});
+    const isa::Program fused = compiler::compile_graph(g, runs.chip(), o);
+    EXPECT_NO_THROW(isa::check_program(fused, runs.chip()));
+    const SimRun f = simulate(fused, runs.arch, n, input.values, runs.extra());
+    EXPECT_EQ(f.status, 0) << f.err;
+    EXPECT_EQ(f.output, want) << "with tile.sequencer.mvm_repeat: strided";
+  }
   return r.cycles;
 }
 

@@ -29,6 +29,8 @@ Target rram_exact();
 
 // Compiles b's graph for `t`, checks the program statically, simulates `n` inferences and
 // expects the naive evaluator's outputs bit for bit (gtest expectations); returns cycles.
+// Unless `t` repeats MVMs already, the same again with `tile.sequencer.mvm_repeat: strided`
+// (imcc's MVM runs).
 // `shifted_kernels`: BackendOptions::shifted_kernels.
 int64_t check(compiler::testing::GraphBuilder& b, compiler::Schedule s, const Target& t = {},
               int n = 3, bool shifted_kernels = false);
