@@ -10,7 +10,6 @@
 #include <string>
 
 #include "compiler/backend/backend.h"
-#include "compiler/backend/mvm_runs.h"
 #include "sim_check.h"
 #include "tests/compiler/common/naive_graph.h"
 #include "tests/compiler/common/random_graph.h"
@@ -247,53 +246,6 @@ TEST(Pipeline, InputRowsPassedOnAreMulticast) {
   EXPECT_EQ(delivered, delivered1);
   EXPECT_LT(sends, sends1);
   check(b, Schedule::kPipelined, tree);
-}
-
-isa::Command mvm(int xb, int64_t src, int64_t dst, bool acc) {
-  isa::Command c;
-  c.op = Opcode::kMvm;
-  c.xbar = xb;
-  c.src = {isa::Space::kIbuf, src, {}, {}};
-  c.dst = {isa::Space::kAcc, dst, {}, {}};
-  c.type = isa::DType::kB1;
-  c.gather.elems = 32;
-  c.cols = 32;
-  c.accumulate = acc;
-  return c;
-}
-
-// Two copies of a split matrix (crossbar 0 the first rows of each position, crossbar 1 the
-// rest, added): the positions of each become one run, crossbar 1's after crossbar 0's.
-TEST(MvmRuns, StridedMvmsOfOneCrossbarBecomeOneCommand) {
-  std::vector<isa::Command> c = {mvm(0, 0, 0, false),  mvm(1, 100, 0, true),
-                                 mvm(0, 4, 32, false), mvm(1, 104, 32, true),
-                                 mvm(0, 8, 64, false), mvm(1, 108, 64, true)};
-  compiler::fuse_mvm_runs(c);
-  ASSERT_EQ(c.size(), 2u);
-  EXPECT_EQ(c[0].xbar, 0);
-  EXPECT_EQ(c[1].xbar, 1);
-  for (const isa::Command& r : c) {
-    EXPECT_EQ(r.reps, 3);
-    EXPECT_EQ(r.src_step, 4);
-    EXPECT_EQ(r.dst_step, 32);
-  }
-  EXPECT_EQ(c[1].src.base, 100);
-}
-
-// An MVM that would move ahead of another MVM's write to its sums stays where it is: here the
-// second position's sum on crossbar 1 overwrites acc[32], which crossbar 0 then adds to.
-TEST(MvmRuns, AnMvmNeverMovesAheadOfAWriteToItsSums) {
-  const std::vector<isa::Command> in = {mvm(0, 0, 0, true), mvm(1, 40, 32, false),
-                                        mvm(0, 4, 32, true)};
-  std::vector<isa::Command> c = in;
-  compiler::fuse_mvm_runs(c);
-  EXPECT_EQ(c, in);
-  // Other commands end a stretch: nothing moves across a THRESH.
-  std::vector<isa::Command> t = {mvm(0, 0, 0, false), isa::Command{}, mvm(0, 4, 32, false)};
-  t[1].op = Opcode::kThresh;
-  const std::vector<isa::Command> t0 = t;
-  compiler::fuse_mvm_runs(t);
-  EXPECT_EQ(t, t0);
 }
 
 // On a chip whose sequencer repeats MVMs, both schedules stay bit-exact with runs of MVMs, and
