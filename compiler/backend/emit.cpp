@@ -265,11 +265,14 @@ bool prefetches(const Plan& p, int e) {
   return p.edges[e].producer < 0 && p.edges[e].double_buffered();
 }
 
-// A part that passes input rows on to others (halo.h) prefetches two inferences ahead: inference
-// i0 + 2's rows are LOADed into i0's slot as soon as i0 is computed, before the output
-// hand-over, so that they have arrived when the part passes them on after computing i0 + 1
+// A part that passes input rows on to others (halo.h) prefetches two inferences ahead, so that
+// inference i0 + 2's rows have arrived when the part passes them on after computing i0 + 1
 // (a LOAD of i0 + 1 at the top of iteration i0 waited behind the hand-over of i0 - 1, and its
-// readers behind it). Inference 1 is LOADed before the batch loop.
+// readers behind it). With three input slots the LOAD goes at the top of iteration i0, into
+// the slot of i0 - 1; with two, into i0's slot as soon as i0 is computed, before the output
+// hand-over (after the readers' credits, which delayed it by their wait: bnn_cnn's loaders
+// then passed rows on only when the LOAD of 47 cycles had landed). Inference 1 is LOADed
+// before the batch loop.
 bool prefetches_two_ahead(const Plan& p, int e, const Part& part) {
   return prefetches(p, e) && !halo_to(p, e, part).empty();
 }
@@ -437,6 +440,12 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
     for (int e : in_edges(lp))
       if (reads_edge(p, e, part) && prefetches(p, e) && !prefetches_two_ahead(p, e, part))
         load_rows(p, e, part, 1, true, out);
+  // With three slots, inference i0 + 2's goes into the one inference i0 - 1 used, computed
+  // and passed on before this iteration: LOADed now, it has landed by the time the rows are
+  // passed on, which waits for the readers' credits after this compute.
+  for (int e : in_edges(lp))
+    if (reads_edge(p, e, part) && prefetches_two_ahead(p, e, part) && p.edges[e].slots == 3)
+      load_rows(p, e, part, 2, true, out);
   if (adds_partials(p, i, part))
     out.push_back(with_sems(wait(lp.partial_sem, lp.mat.groups[part.group].row_groups - 1),
                             lp.partial_sem, lp.partial_sem_odd));
@@ -448,9 +457,10 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
     if (reads_edge(p, e, part) && prefetches(p, e)) send_rows(p, e, part, 1, true, out);
   give_credits(p, lp, part, CreditTime::kComputed, out);
   credit_contributors(p, i, part, false, out);
-  // After the SIGNALs, which would wait for it.
+  // With two slots, into the one this inference used; after the SIGNALs, which would wait
+  // for it.
   for (int e : in_edges(lp))
-    if (reads_edge(p, e, part) && prefetches_two_ahead(p, e, part))
+    if (reads_edge(p, e, part) && prefetches_two_ahead(p, e, part) && p.edges[e].slots < 3)
       load_rows(p, e, part, 2, true, out);
   if (owns_output(p, i, part))
     pass_output(p, i, part, out);
