@@ -277,6 +277,18 @@ bool prefetches_two_ahead(const Plan& p, int e, const Part& part) {
   return prefetches(p, e) && !halo_to(p, e, part).empty();
 }
 
+// Whether that LOAD goes at the top of the iteration: with three slots, and when the whole
+// input crosses the global buffer's link in less time than the part computes (the LOAD then
+// lands before the part's credit SIGNALs, which wait for it). Else it goes after them. Measured
+// in docs/compiler-backend.md (Schedule, prefetched).
+bool prefetches_at_top(const Plan& p, int e, size_t layer, const Part& part) {
+  if (!prefetches_two_ahead(p, e, part) || p.edges[e].slots < 3) return false;
+  const Value& in = p.value(p.edges[e].value);
+  const double link = double(map_bytes(in)) * 8.0 / double(p.chip->noc.link_width_bits);
+  const double h = double(p.value(p.g->layers[layer].output()).h);
+  return link <= layer_cost(p, layer) * double(part.oy1 - part.oy0) / h;
+}
+
 // The input rows `part` passes on (halo.h) as multicast packets, when the NoC multicasts and
 // its readers hold the map whole (the rows at the same offsets in each); else none, and each
 // reader gets one SEND per run of its rows.
@@ -440,11 +452,11 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
     for (int e : in_edges(lp))
       if (reads_edge(p, e, part) && prefetches(p, e) && !prefetches_two_ahead(p, e, part))
         load_rows(p, e, part, 1, true, out);
-  // With three slots, inference i0 + 2's goes into the one inference i0 - 1 used, computed
-  // and passed on before this iteration: LOADed now, it has landed by the time the rows are
+  // Inference i0 + 2's input into the slot inference i0 - 1 used, computed and passed on before
+  // this iteration (prefetches_at_top): LOADed now, it has landed by the time the rows are
   // passed on, which waits for the readers' credits after this compute.
   for (int e : in_edges(lp))
-    if (reads_edge(p, e, part) && prefetches_two_ahead(p, e, part) && p.edges[e].slots == 3)
+    if (reads_edge(p, e, part) && prefetches_at_top(p, e, i, part))
       load_rows(p, e, part, 2, true, out);
   if (adds_partials(p, i, part))
     out.push_back(with_sems(wait(lp.partial_sem, lp.mat.groups[part.group].row_groups - 1),
@@ -457,10 +469,11 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
     if (reads_edge(p, e, part) && prefetches(p, e)) send_rows(p, e, part, 1, true, out);
   give_credits(p, lp, part, CreditTime::kComputed, out);
   credit_contributors(p, i, part, false, out);
-  // With two slots, into the one this inference used; after the SIGNALs, which would wait
-  // for it.
+  // Else into its slot now (two slots: the one this inference used); after the SIGNALs, which
+  // would wait for it.
   for (int e : in_edges(lp))
-    if (reads_edge(p, e, part) && prefetches_two_ahead(p, e, part) && p.edges[e].slots < 3)
+    if (reads_edge(p, e, part) && prefetches_two_ahead(p, e, part) &&
+        !prefetches_at_top(p, e, i, part))
       load_rows(p, e, part, 2, true, out);
   if (owns_output(p, i, part))
     pass_output(p, i, part, out);
