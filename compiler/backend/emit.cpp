@@ -268,11 +268,11 @@ bool prefetches(const Plan& p, int e) {
 // A part that passes input rows on to others (halo.h) prefetches two inferences ahead, so that
 // inference i0 + 2's rows have arrived when the part passes them on after computing i0 + 1
 // (a LOAD of i0 + 1 at the top of iteration i0 waited behind the hand-over of i0 - 1, and its
-// readers behind it). With three input slots the LOAD goes at the top of iteration i0, into
-// the slot of i0 - 1; with two, into i0's slot as soon as i0 is computed, before the output
-// hand-over (after the readers' credits, which delayed it by their wait: bnn_cnn's loaders
-// then passed rows on only when the LOAD of 47 cycles had landed). Inference 1 is LOADed
-// before the batch loop.
+// readers behind it). With three input slots it may go at the top of iteration i0, into the
+// slot of i0 - 1 (prefetches_at_top); else as soon as i0 is computed, before the output
+// hand-over (with two slots into i0's own), after the readers' credits, whose wait then
+// delays it (bnn_cnn's loaders passed rows on only when that 47-cycle LOAD had landed).
+// Inference 1 is LOADed before the batch loop.
 bool prefetches_two_ahead(const Plan& p, int e, const Part& part) {
   return prefetches(p, e) && !halo_to(p, e, part).empty();
 }
