@@ -82,7 +82,7 @@ class Checker {
   }
 
   // The segments of a gather that are read (mask bit set), each `elems` elements long.
-  void gather_extent(const Addr& a, const Gather& g, DType t) {
+  void gather_extent(const Addr& a, const Gather& g, DType t, const char* operand = "src") {
     int64_t lo = std::numeric_limits<int64_t>::max(), hi = std::numeric_limits<int64_t>::min();
     const int64_t seg = units(a.space, t, g.elems);
     for (int y = 0; y < g.ky; ++y) {
@@ -98,7 +98,7 @@ class Checker {
         hi = std::max(hi, end);
       }
     }
-    if (lo <= hi) extent("src", a, lo, hi - lo);  // nothing is read when every bit is clear
+    if (lo <= hi) extent(operand, a, lo, hi - lo);  // nothing is read when every bit is clear
   }
 
   // The last repetition of an MVM run stays in its buffers too (the first was checked).
@@ -116,8 +116,9 @@ class Checker {
       bad("reps=" + str(c.reps) + " with sstep=" + str(c.src_step) + " dstep=" + str(c.dst_step) +
           " overflows the addresses");
     }
-    gather_extent(src, c.gather, c.type);
-    extent("dst", dst, 0, c.cols);
+    const std::string last = "of repetition r=" + str(n);
+    gather_extent(src, c.gather, c.type, ("src " + last).c_str());
+    extent(("dst " + last).c_str(), dst, 0, c.cols);
   }
 
   void gather_shape(const Gather& g) {

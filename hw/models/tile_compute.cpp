@@ -49,11 +49,20 @@ void Tile::exec_mvm(const isa::Command& c) {
   }
   if (c.reps > 1 && !tp_.mvm_repeat) fault("reps on a sequencer without mvm_repeat");
   const int64_t src0 = addr(c.src), dst0 = addr(c.dst);
+  // Repetition r's input and sums; a later loop iteration may walk them out of int64 too.
+  auto at_rep = [&](int r, int64_t& src, int64_t& dst) {
+    if (__builtin_mul_overflow(int64_t{r}, c.src_step, &src) ||
+        __builtin_add_overflow(src, src0, &src) ||
+        __builtin_mul_overflow(int64_t{r}, c.dst_step, &dst) ||
+        __builtin_add_overflow(dst, dst0, &dst))
+      fault("MVM repetition " + std::to_string(r) + ": its address overflows");
+  };
   // A run of `reps` MVMs occupies the crossbar for all of them, from one issue slot; it reads
   // and writes the hull of its repetitions' spans.
   Touch reads, writes;
+  int64_t src = 0, dst = 0;
   for (int r = 0; r < c.reps; ++r) {
-    const int64_t src = src0 + r * c.src_step, dst = dst0 + r * c.dst_step;
+    at_rep(r, src, dst);
     for (const Touch::Span& t : gather_span(c.src.space, src, g, c.type, true))
       reads.add(t.store, t.lo, t.hi);
     writes.add(Store::kAcc, dst, dst + c.cols);
@@ -61,8 +70,10 @@ void Tile::exec_mvm(const isa::Command& c) {
   const int unit = kFirstXbar + c.xbar;
   const int64_t start = scoreboard_.earliest_start(unit, issue_, reads, writes);
   int64_t at = start;
-  for (int r = 0; r < c.reps; ++r)
-    at += mvm_once(c, src0 + r * c.src_step, dst0 + r * c.dst_step, at);
+  for (int r = 0; r < c.reps; ++r) {
+    at_rep(r, src, dst);
+    at += mvm_once(c, src, dst, at);
+  }
   occupy(unit, at - start, reads, writes);
 }
 

@@ -553,6 +553,27 @@ TEST(ImcsimTrace, AnMvmRunComputesWhatItsRepetitionsWould) {
   }
 }
 
+// A run whose later repetition a loop stride pushes past int64: a run-time error naming the
+// command and the cycle, not a wrapped address.
+TEST(ImcsimTrace, AnMvmRunWhoseAddressOverflowsIsARunTimeError) {
+  Scratch s;
+  const std::string prog =
+      s.file("p.cmd",
+             ".tile 0\n  LOOP count=2\n"
+             "    MVM xb=0 src=ibuf[0 + 9223372036854775000*i0] type=b1 elems=8 cols=4 dst=acc[0] "
+             "reps=2 sstep=1000\n"
+             "  ENDLOOP\n  HALT\n");
+  const ToolRun r = run_tool(IMCSIM_BINARY,
+                             "--arch configs/tile8x8.yaml --set "
+                             "tile.sequencer.mvm_repeat=strided -q --prog " +
+                                 prog);
+  EXPECT_EQ(r.status, 3);
+  EXPECT_NE(r.err.find("p.cmd:3: run-time error in tile 0 at cycle 1"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("MVM repetition 1: its address overflows (loop indices i0=1)"),
+            std::string::npos)
+      << r.err;
+}
+
 // Sixteen b1 MVMs, four per crossbar: one command each is issued on cycles 0..15 and the last
 // (crossbar 3, 3 cycles) ends at 18; as one run per crossbar, the four commands issue on cycles
 // 0..3 and keep their crossbars busy 4 x 3 cycles: the last ends at 15. The same work is done

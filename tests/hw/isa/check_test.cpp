@@ -224,11 +224,11 @@ TEST(CheckProgram, AnMvmRunStaysInItsBuffersOnAChipThatRepeats) {
   const std::string ok = replaced(base_text(), mvm, mvm + " reps=3 sstep=16 dstep=4");
   EXPECT_EQ(check_error(ok, chip), "no error");
   EXPECT_EQ(check_error(replaced(base_text(), mvm, mvm + " reps=3 sstep=16 dstep=511"), chip),
-            "c.cmd:32:1: tile 0: MVM: dst touches acc[1022 .. +4), outside the accumulator (1024 "
-            "entries)");
+            "c.cmd:32:1: tile 0: MVM: dst of repetition r=2 touches acc[1022 .. +4), outside the "
+            "accumulator (1024 entries)");
   EXPECT_EQ(check_error(replaced(base_text(), mvm, mvm + " reps=2 sstep=-16"), chip),
-            "c.cmd:32:1: tile 0: MVM: src touches ibuf[-16 .. +16), outside the input buffer "
-            "(8192 bytes)");
+            "c.cmd:32:1: tile 0: MVM: src of repetition r=1 touches ibuf[-16 .. +16), outside the "
+            "input buffer (8192 bytes)");
   chip.tile.mvm_repeat = false;
   EXPECT_EQ(check_error(ok, chip),
             "c.cmd:32:1: tile 0: MVM: reps=3 needs a sequencer that repeats MVMs "
