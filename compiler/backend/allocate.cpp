@@ -103,12 +103,16 @@ void allocate_alt_slots(Plan& p, size_t i, int64_t ibuf) {
     lp.partial_alt = end;
     end += partials;
   }
-  // Then a third slot for the network input, evenly spaced after the other two.
-  Edge& in = p.edges[lp.in_edge];
-  const int64_t third = 2 * in.alt - in.slot;
-  if (in.producer < 0 && in.double_buffered() && third >= end &&
-      third + slot_bytes(p, lp.in_edge) <= ibuf)
-    in.slots = 3;
+  // Then a third slot for each, evenly spaced after the other two (the network input first).
+  // One between layers keeps it only if schedule() finds the semaphores for it.
+  for (int e : {lp.in_edge, lp.residual_edge}) {
+    if (e < 0 || !p.edges[e].double_buffered()) continue;
+    Edge& edge = p.edges[e];
+    const int64_t third = 2 * edge.alt - edge.slot;
+    if (third < end || third + slot_bytes(p, e) > ibuf) continue;
+    edge.slots = 3;
+    end = third + slot_bytes(p, e);
+  }
 }
 
 void allocate_tile(Plan& p, size_t i) {

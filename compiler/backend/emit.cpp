@@ -4,6 +4,7 @@
 // outputs. Contributors of a split matrix pass their partial sums to their owner instead.
 // The sequential schedule wraps this in the "previous inference done" token.
 #include <algorithm>
+#include <array>
 #include <functional>
 
 #include "compiler/backend/emit_compute.h"
@@ -108,14 +109,15 @@ void signal_sources(const Plan& p, std::vector<Command>& out) {
       for (const Part& q : src.parts) out.push_back(signal(q.tile, src.seq_sem));
 }
 
-// Semaphore `even` for even inferences and `odd` for odd ones (odd -1: `even` always), as
-// the command for inference i0 + ahead uses them (docs/isa.md altsem).
-isa::Command with_sems(isa::Command c, int even, int odd, int ahead = 0) {
-  c.sem = even;
-  if (odd >= 0) {
-    c.alt_sem = odd;
-    if (ahead % 2) std::swap(c.sem, c.alt_sem);
-  }
+// The semaphores of `s` as the command for inference i0 + ahead uses them: the rotation
+// started `ahead` places on (docs/isa.md altsem, thirdsem).
+isa::Command with_sems(isa::Command c, SlotSems s, int ahead = 0) {
+  std::array<int, 3> r{s.first, s.second, s.third};
+  const int k = s.third >= 0 ? 3 : s.second >= 0 ? 2 : 1;
+  std::rotate(r.begin(), r.begin() + ahead % k, r.begin() + k);
+  c.sem = r[0];
+  c.alt_sem = r[1];
+  c.third_sem = r[2];
   return c;
 }
 
@@ -142,14 +144,13 @@ void give_credits(const Plan& p, const LayerPlan& lp, const Part& part, CreditTi
     } else {
       for (const Part* from : senders(p, e, part)) tiles.push_back(from->tile);
     }
-    const int even = edge.producer < 0 ? edge.halo_credit_sem : edge.credit_sem;
-    const int odd = edge.producer < 0 ? edge.halo_credit_sem_odd : edge.credit_sem_odd;
+    const SlotSems s = edge.producer < 0 ? edge.halo_credit_sems() : edge.credit_sems();
     for (int t : tiles) {
       if (when != CreditTime::kSetup) {
-        out.push_back(with_sems(signal(t, even), even, odd));
+        out.push_back(with_sems(signal(t, s.first), s));
       } else {
-        out.push_back(signal(t, even));
-        if (odd >= 0) out.push_back(signal(t, odd));
+        for (int sem : {s.first, s.second, s.third})
+          if (sem >= 0) out.push_back(signal(t, sem));
       }
     }
   }
@@ -315,17 +316,19 @@ void send_rows(const Plan& p, int e, const Part& part, int ahead, bool in_loop,
   };
   const int ahead_now = in_loop ? ahead : 0;
   Command credit =
-      with_sems(wait(edge.halo_credit_sem, static_cast<int64_t>(to.size())), edge.halo_credit_sem,
-                in_loop ? edge.halo_credit_sem_odd : -1, ahead_now);
+      with_sems(wait(edge.halo_credit_sem, static_cast<int64_t>(to.size())),
+                in_loop ? edge.halo_credit_sems() : SlotSems{edge.halo_credit_sem}, ahead_now);
   credit.not_last = next;
   out.push_back(credit);
   // One SEND per span; the last of a packet (or of a reader's rows) raises the semaphore.
   auto pass = [&](const std::vector<Span>& spans, const Part& q, uint32_t mcast) {
     for (size_t k = 0; k < spans.size(); ++k) {
       const bool last = k + 1 == spans.size();
-      Command c =
-          with_sems(send(q.tile, at(q, spans[k]), at(part, spans[k]), spans[k].bytes, -1),
-                    last ? edge.halo_sem : -1, last && in_loop ? edge.halo_sem_odd : -1, ahead_now);
+      Command c = with_sems(send(q.tile, at(q, spans[k]), at(part, spans[k]), spans[k].bytes, -1),
+                            !last     ? SlotSems{}
+                            : in_loop ? edge.halo_sems()
+                                      : SlotSems{edge.halo_sem},
+                            ahead_now);
       c.not_last = next;
       c.mcast = mcast;
       out.push_back(c);
@@ -354,8 +357,7 @@ void receive_rows(const Plan& p, int e, const Part& part, std::vector<Command>& 
         });
   }
   const Edge& edge = p.edges[e];
-  if (from > 0)
-    out.push_back(with_sems(wait(edge.halo_sem, from), edge.halo_sem, edge.halo_sem_odd));
+  if (from > 0) out.push_back(with_sems(wait(edge.halo_sem, from), edge.halo_sems()));
 }
 
 // Byte `offset` of the output map in obuf (a pixel stride on the depth-1 loop), in the slot
@@ -377,8 +379,8 @@ void pass_output(const Plan& p, size_t i, const Part& part, std::vector<Command>
     const Edge& edge = p.edges[e];
     const std::vector<const Part*> to = receivers(p, e, part);
     if (to.empty()) continue;
-    out.push_back(with_sems(wait(edge.credit_sem, static_cast<int64_t>(to.size())), edge.credit_sem,
-                            edge.credit_sem_odd));
+    out.push_back(
+        with_sems(wait(edge.credit_sem, static_cast<int64_t>(to.size())), edge.credit_sems()));
     for (const Packet& k : packets(p, e, part)) {
       const Part& c = *k.to[0];
       const uint32_t mcast = mcast_mask(k);
@@ -386,7 +388,7 @@ void pass_output(const Plan& p, size_t i, const Part& part, std::vector<Command>
                 [&](int64_t dst, int64_t src, int64_t bytes, int64_t stride, bool last) {
                   Command s = with_sems(send(c.tile, slot_addr(edge, dst, {{1, stride}}),
                                              out_addr(lp, src, stride), bytes, -1),
-                                        last ? edge.data_sem : -1, last ? edge.data_sem_odd : -1);
+                                        last ? edge.data_sems() : SlotSems{});
                   s.mcast = mcast;
                   return s;
                 });
@@ -413,7 +415,7 @@ void pass_partials(const Plan& p, size_t i, const Part& part, std::vector<Comman
   dst.rot = lp.partial_rotation();
   out.push_back(with_sems(send(owner_of(p, i, part).tile, dst, out_addr(lp, 0, 0),
                                (part.oy1 - part.oy0) * o.w * g.channels() * 4, -1),
-                          lp.partial_sem, lp.partial_sem_odd));
+                          lp.partial_sems()));
 }
 
 void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Command>& out) {
@@ -436,8 +438,7 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
     if (p.edges[e].producer >= 0) {
       const Edge& edge = p.edges[e];
       const int64_t from = packets_to(p, e, part);  // none: its rows are all padding
-      if (from > 0)
-        out.push_back(with_sems(wait(edge.data_sem, from), edge.data_sem, edge.data_sem_odd));
+      if (from > 0) out.push_back(with_sems(wait(edge.data_sem, from), edge.data_sems()));
       continue;
     }
     if (!prefetches(p, e)) {
@@ -460,7 +461,7 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
       load_rows(p, e, part, 2, true, out);
   if (adds_partials(p, i, part))
     out.push_back(with_sems(wait(lp.partial_sem, lp.mat.groups[part.group].row_groups - 1),
-                            lp.partial_sem, lp.partial_sem_odd));
+                            lp.partial_sems()));
   if (l.kind == Layer::Kind::kMat)
     emit_mat_compute(p, i, part, out);
   else

@@ -195,7 +195,10 @@ std::string edge_text(const Plan& p, const Edge& e) {
     s << " and ibuf[" << e.alt << "]";
   if (e.data_sem >= 0) s << " data_sem " << e.data_sem;
   if (e.credit_sem >= 0) s << " credit_sem " << e.credit_sem;
-  if (e.data_sem_odd >= 0)
+  if (e.data_sem_third >= 0)
+    s << " (inferences 1, 4, ...: " << e.data_sem_odd << ", " << e.credit_sem_odd
+      << "; 2, 5, ...: " << e.data_sem_third << ", " << e.credit_sem_third << ")";
+  else if (e.data_sem_odd >= 0)
     s << " (odd inferences: " << e.data_sem_odd << ", " << e.credit_sem_odd << ")";
   return s.str();
 }

@@ -78,6 +78,12 @@ struct Rows {
   bool empty() const { return hi <= lo; }
 };
 
+// The semaphores one count rotates over, inference n using the (n % k)-th of the k >= 0 given
+// (-1: none), as SEND SIGNAL WAIT's sem, altsem and thirdsem do (docs/isa.md).
+struct SlotSems {
+  int first = -1, second = -1, third = -1;
+};
+
 // One activation map moving from its producer (a layer's tile, or the global buffer for the
 // network input) into a consumer tile's input buffer.
 struct Edge {
@@ -89,8 +95,9 @@ struct Edge {
   // and `alt` for odd n (the rotation term (i0%2), docs/isa.md: no copy), so that the next
   // inference's map can land while this one is computed. Equal to `slot`: one slot.
   int64_t alt = 0;
-  // The network input may get a third slot, at alt + (alt - slot): inference n then uses slot
-  // n % 3, so that a prefetch two inferences ahead lands in a slot no one reads any more.
+  // A third slot, at alt + (alt - slot): inference n then uses slot n % 3. The network input's
+  // lets a prefetch two inferences ahead land in a slot no one reads any more; a map from
+  // another layer's lets its producer hand inference n + 2 over while n is being read.
   int slots = 1;
   bool double_buffered() const { return alt != slot; }
   // Where inference i0 + ahead's map sits, from `slot`, in the loop and before it (i0 = 0).
@@ -108,6 +115,10 @@ struct Edge {
   // as they are read. -1: one semaphore for both slots, the second slot handed back only
   // once the next map has arrived.
   int data_sem_odd = -1, credit_sem_odd = -1;
+  // A triple-buffered edge between layers (slots 3): the third slot's semaphores, inference n
+  // counting on data_sem, data_sem_odd, data_sem_third for n % 3 = 0, 1, 2 (and the credits
+  // alike; docs/isa.md thirdsem), so the producer may run two inferences ahead of a reader.
+  int data_sem_third = -1, credit_sem_third = -1;
   // The network input read by several parts (pipelined): own[k] are the rows consumer part k
   // LOADs; it SENDs those another part reads to it (raising that part's halo_sem, after a
   // credit on its own halo_credit_sem), so the global buffer sends every byte once. Empty:
@@ -116,6 +127,11 @@ struct Edge {
   int halo_sem = -1, halo_credit_sem = -1;
   int halo_sem_odd = -1, halo_credit_sem_odd = -1;  // as data_sem_odd, for these rows
   bool slot_sems() const { return data_sem_odd >= 0 || halo_sem_odd >= 0; }
+  SlotSems data_sems() const { return {data_sem, data_sem_odd, data_sem_third}; }
+  SlotSems credit_sems() const { return {credit_sem, credit_sem_odd, credit_sem_third}; }
+  // Two semaphores at most: with a third (tried), the CNN 28x28 went 1978 -> 1990 cycles over 16.
+  SlotSems halo_sems() const { return {halo_sem, halo_sem_odd}; }
+  SlotSems halo_credit_sems() const { return {halo_credit_sem, halo_credit_sem_odd}; }
 };
 
 // One tile's share of a layer: output rows oy0..oy1-1 (spatial split: place() splits the
@@ -178,6 +194,7 @@ struct LayerPlan {
     return partial_alt != partial_slot ? isa::Addr::Rotation{0, 2, partial_alt - partial_slot}
                                        : isa::Addr::Rotation{};
   }
+  SlotSems partial_sems() const { return {partial_sem, partial_sem_odd}; }
 };
 
 struct Plan {

@@ -54,6 +54,23 @@ void assign_partial_sems(Plan& p, std::vector<int>& counter) {
   }
 }
 
+// Then a triple-buffered edge between layers (allocate) gets a third semaphore on each side,
+// while both tiles have one; without them it keeps two slots.
+void assign_third_sems(Plan& p, std::vector<int>& counter) {
+  for (Edge& e : p.edges) {
+    if (e.producer < 0 || e.slots < 3) continue;
+    int& consumer = counter[static_cast<size_t>(e.consumer)];
+    int& producer = counter[static_cast<size_t>(e.producer)];
+    if (e.data_sem_odd < 0 || consumer >= p.chip->tile.semaphores ||
+        producer >= p.chip->tile.semaphores) {
+      e.slots = 2;
+      continue;
+    }
+    e.data_sem_third = spare_sem(p, consumer);
+    e.credit_sem_third = spare_sem(p, producer);
+  }
+}
+
 int next_sem(const Plan& p, size_t layer, int& counter) {
   if (counter >= p.chip->tile.semaphores)
     throw BackendError("layer '" + p.g->layers[layer].name() + "': needs more than the " +
@@ -89,6 +106,7 @@ void schedule_tiles(Plan& p) {
   if (p.schedule != Schedule::kSequential) {
     assign_slot_sems(p, counter);
     assign_partial_sems(p, counter);
+    assign_third_sems(p, counter);
     return;
   }
   for (size_t i = 0; i < p.layers.size(); ++i)

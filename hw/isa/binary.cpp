@@ -18,9 +18,10 @@ namespace imc::isa {
 namespace {
 
 constexpr char kMagic[4] = {'I', 'M', 'C', 'B'};
-constexpr uint16_t kVersion = 7;  // 2: LOAD's notlast, a tensor's layout; 3: SEND/WAIT notlast;
+constexpr uint16_t kVersion = 8;  // 2: LOAD's notlast, a tensor's layout; 3: SEND/WAIT notlast;
                                   // 4: SEND/SIGNAL/WAIT altsem; 5: notlast counts inferences;
-                                  // 6: a rotation's offset; 7: MVM reps, sstep, dstep
+                                  // 6: a rotation's offset; 7: MVM reps, sstep, dstep;
+                                  // 8: SEND/SIGNAL/WAIT thirdsem
 constexpr uint64_t kI64Max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
 constexpr uint8_t kRotationBit = 0x04;  // address head: an (iD%K) term follows the strides
 constexpr uint64_t kIntMax = static_cast<uint64_t>(std::numeric_limits<int>::max());

@@ -142,6 +142,13 @@ class Checker {
       bad(std::string(key) + "=" + str(s) + " outside 0.." + str(chip_.tile.semaphores - 1));
     }
   }
+  // altsem, and thirdsem (which rotates with the other two, so needs altsem).
+  void alt_sems(const Command& c) {
+    if (c.alt_sem != -1) sem(c.alt_sem, "altsem");
+    if (c.third_sem == -1) return;
+    if (c.alt_sem == -1) bad("thirdsem needs altsem (the three rotate)");
+    sem(c.third_sem, "thirdsem");
+  }
   void dest_tile(int t) {
     if (t >= chip_.tiles()) {
       bad("tile=" + str(t) + " outside the " + str(chip_.mesh_rows) + "x" + str(chip_.mesh_cols) +
@@ -234,7 +241,7 @@ class Checker {
             bad("mcast needs a NoC that multicasts (noc.multicast: tree; this chip's is none)");
           if (c.mcast) mcast_tiles(c.tile, c.mcast);
           if (c.sem != -1) sem(c.sem);
-          if (c.alt_sem != -1) sem(c.alt_sem, "altsem");
+          alt_sems(c);
         }
         positive("bytes", c.bytes);
         extent("dst", c.dst, 0, c.bytes);
@@ -243,11 +250,11 @@ class Checker {
       case Opcode::kSignal:
         dest_tile(c.tile);
         sem(c.sem);
-        if (c.alt_sem != -1) sem(c.alt_sem, "altsem");
+        alt_sems(c);
         return;
       case Opcode::kWait:
         sem(c.sem);
-        if (c.alt_sem != -1) sem(c.alt_sem, "altsem");
+        alt_sems(c);
         positive("count", c.count);
         return;
       case Opcode::kMvm: {

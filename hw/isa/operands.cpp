@@ -64,6 +64,8 @@ std::vector<OpcodeSpec> build_table() {
   const OperandSpec not_last = opt_int("notlast", Field::kNotLast, 0, 0, kIntMax);
   // The semaphore of odd iterations of the batch loop: one per slot of a double buffer.
   const OperandSpec alt_sem = opt_int("altsem", Field::kAltSem, -1, -1, kIntMax);
+  // With altsem, the semaphore of iterations 2, 5, 8, ...: one per slot of a triple buffer.
+  const OperandSpec third_sem = opt_int("thirdsem", Field::kThirdSem, -1, -1, kIntMax);
 
   set(Opcode::kWxb, "WXB", {xb, row, col, data()});
   set(Opcode::kWth, "WTH", {entry, data()});
@@ -79,10 +81,11 @@ std::vector<OpcodeSpec> build_table() {
   mcast.hex = true;
   set(Opcode::kSend, "SEND",
       {tile, mcast, addr("dst", Field::kDst, kBufs), addr("src", Field::kSrc, kBufs), bytes,
-       opt_int("sem", Field::kSem, -1, -1, kIntMax), alt_sem, not_last});
-  set(Opcode::kSignal, "SIGNAL", {tile, req_int("sem", Field::kSem, 0, kIntMax), alt_sem});
+       opt_int("sem", Field::kSem, -1, -1, kIntMax), alt_sem, third_sem, not_last});
+  set(Opcode::kSignal, "SIGNAL",
+      {tile, req_int("sem", Field::kSem, 0, kIntMax), alt_sem, third_sem});
   set(Opcode::kWait, "WAIT",
-      {req_int("sem", Field::kSem, 0, kIntMax), alt_sem,
+      {req_int("sem", Field::kSem, 0, kIntMax), alt_sem, third_sem,
        opt_int("count", Field::kCount, 1, 0, kI64Max), not_last});
 
   std::vector<OperandSpec> mvm = {xb, addr("src", Field::kSrc, kBufs), type(kInputTypes)};
@@ -196,6 +199,8 @@ int64_t get_field(const Command& c, Field f) {
       return c.not_last;
     case Field::kAltSem:
       return c.alt_sem;
+    case Field::kThirdSem:
+      return c.third_sem;
     case Field::kMcast:
       return c.mcast;
     case Field::kReps:
@@ -280,6 +285,9 @@ void set_field(Command& c, Field f, int64_t v) {
       return;
     case Field::kAltSem:
       c.alt_sem = i;
+      return;
+    case Field::kThirdSem:
+      c.third_sem = i;
       return;
     case Field::kMcast:
       c.mcast = static_cast<uint32_t>(v);

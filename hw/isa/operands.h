@@ -46,6 +46,7 @@ enum class Field : uint8_t {
   kScale,
   kNotLast,
   kAltSem,
+  kThirdSem,
   kMcast,
   kReps,
   kSrcStep,

@@ -58,8 +58,8 @@ bool Command::operator==(const Command& o) const {
          data == o.data && entry == o.entry && src == o.src && dst == o.dst && gather == o.gather &&
          type == o.type && bytes == o.bytes && count == o.count && tile == o.tile && sem == o.sem &&
          shift == o.shift && accumulate == o.accumulate && scale == o.scale &&
-         not_last == o.not_last && alt_sem == o.alt_sem && mcast == o.mcast && reps == o.reps &&
-         src_step == o.src_step && dst_step == o.dst_step;
+         not_last == o.not_last && alt_sem == o.alt_sem && third_sem == o.third_sem &&
+         mcast == o.mcast && reps == o.reps && src_step == o.src_step && dst_step == o.dst_step;
 }
 
 int64_t TensorDecl::elements() const {

@@ -112,6 +112,9 @@ struct Command {
   int not_last = 0;
   int alt_sem = -1;  // SEND SIGNAL WAIT: the semaphore used instead of `sem` in odd iterations of
                      // the outermost LOOP (-1: always `sem`)
+  // SEND SIGNAL WAIT, with alt_sem: a third semaphore, iteration n of the outermost LOOP then
+  // using sem, alt_sem, third_sem for n % 3 = 0, 1, 2 (-1: the two alternate)
+  int third_sem = -1;
   // SEND: more destinations (multicast), bit k = tile `tile + 1 + k`; the same dst and
   // semaphore on each. 0: `tile` only.
   uint32_t mcast = 0;

@@ -158,8 +158,10 @@ void Tile::exec_signal(const isa::Command& c) {
 }
 
 int Tile::semaphore(const isa::Command& c) const {
-  const bool odd = !loops_.empty() && loops_[0].index % 2 == 1;
-  return odd && c.alt_sem >= 0 ? c.alt_sem : c.sem;
+  if (loops_.empty() || c.alt_sem < 0) return c.sem;
+  const int64_t i0 = loops_[0].index;
+  if (c.third_sem >= 0) return i0 % 3 == 0 ? c.sem : i0 % 3 == 1 ? c.alt_sem : c.third_sem;
+  return i0 % 2 == 1 ? c.alt_sem : c.sem;
 }
 
 void Tile::exec_wait(const isa::Command& c) {

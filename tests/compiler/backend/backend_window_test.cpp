@@ -72,14 +72,14 @@ TEST(WindowDecision, InputAndResidualTooBigTogetherSplitTheRows) {
 
 // Pipelined: the greedy cuts layer1 into 28 parts, one output row each (27 would leave one
 // part two rows, as slow as 14 parts); the slots hold the largest windows (3 input rows,
-// 672 B; 1 residual row, 224 B), and the working copies of double buffering follow, windowed
-// as well.
+// 672 B; 1 residual row, 224 B), and the working copies of double and triple buffering follow,
+// windowed as well.
 TEST(WindowDecision, SlotsAndWorkingCopiesHoldTheLargestWindow) {
   const std::string d = dumped(residual_too_big(), "allocate", Schedule::kPipelined);
   EXPECT_TRUE(has(d, "(rows 26..26) 55 (rows 27..27)\n  windows: input rows 0..1 0..2 1..3 ")) << d;
   EXPECT_TRUE(has(d,
-                  "  in v1 (layer0 -> layer1) ibuf[0] and ibuf[896]\n  residual v1 (layer0 -> "
-                  "layer1) ibuf[672] and ibuf[1568]\n"))
+                  "  in v1 (layer0 -> layer1) ibuf[0], ibuf[896] and ibuf[1792]\n  residual v1 "
+                  "(layer0 -> layer1) ibuf[672], ibuf[1568] and ibuf[2464]\n"))
       << d;
 }
 

@@ -23,7 +23,7 @@ std::vector<uint8_t> tag(const char* t) {
   return std::vector<uint8_t>(t, t + 4);
 }
 
-const std::vector<uint8_t> kHeader = tag("IMCB") + bytes({7, 0, 0, 0});
+const std::vector<uint8_t> kHeader = tag("IMCB") + bytes({8, 0, 0, 0});
 
 std::string decode_error(const std::vector<uint8_t>& image) {
   return error_of<SyntaxError>([&] { decode(image, "f.imcb"); });
@@ -73,21 +73,23 @@ TEST(BinaryImage, DecodeRefusesBadImages) {
             "f.imcb: byte 0: not an imcsim binary program (bad magic)");
   EXPECT_EQ(decode_error(tag("IMCX") + bytes({1, 0, 0, 0})),
             "f.imcb: byte 0: not an imcsim binary program (bad magic)");
-  EXPECT_EQ(decode_error(tag("IMCB") + bytes({8, 0, 0, 0})),
-            "f.imcb: byte 4: unsupported version 8 (this build reads 7; re-encode the .cmd)");
+  EXPECT_EQ(decode_error(tag("IMCB") + bytes({9, 0, 0, 0})),
+            "f.imcb: byte 4: unsupported version 9 (this build reads 8; re-encode the .cmd)");
   EXPECT_EQ(decode_error(tag("IMCB") + bytes({1, 0, 0, 0})),  // before LOAD had notlast
-            "f.imcb: byte 4: unsupported version 1 (this build reads 7; re-encode the .cmd)");
+            "f.imcb: byte 4: unsupported version 1 (this build reads 8; re-encode the .cmd)");
   EXPECT_EQ(decode_error(tag("IMCB") + bytes({2, 0, 0, 0})),  // before SEND and WAIT had it
-            "f.imcb: byte 4: unsupported version 2 (this build reads 7; re-encode the .cmd)");
+            "f.imcb: byte 4: unsupported version 2 (this build reads 8; re-encode the .cmd)");
   EXPECT_EQ(decode_error(tag("IMCB") + bytes({3, 0, 0, 0})),  // before altsem
-            "f.imcb: byte 4: unsupported version 3 (this build reads 7; re-encode the .cmd)");
+            "f.imcb: byte 4: unsupported version 3 (this build reads 8; re-encode the .cmd)");
   EXPECT_EQ(decode_error(tag("IMCB") + bytes({4, 0, 0, 0})),  // before notlast counted
-            "f.imcb: byte 4: unsupported version 4 (this build reads 7; re-encode the .cmd)");
+            "f.imcb: byte 4: unsupported version 4 (this build reads 8; re-encode the .cmd)");
   EXPECT_EQ(decode_error(tag("IMCB") + bytes({5, 0, 0, 0})),  // before rotation offsets
-            "f.imcb: byte 4: unsupported version 5 (this build reads 7; re-encode the .cmd)");
+            "f.imcb: byte 4: unsupported version 5 (this build reads 8; re-encode the .cmd)");
   EXPECT_EQ(decode_error(tag("IMCB") + bytes({6, 0, 0, 0})),  // before MVM reps
-            "f.imcb: byte 4: unsupported version 6 (this build reads 7; re-encode the .cmd)");
-  EXPECT_EQ(decode_error(tag("IMCB") + bytes({7, 0, 1, 0})),
+            "f.imcb: byte 4: unsupported version 6 (this build reads 8; re-encode the .cmd)");
+  EXPECT_EQ(decode_error(tag("IMCB") + bytes({7, 0, 0, 0})),  // before thirdsem
+            "f.imcb: byte 4: unsupported version 7 (this build reads 8; re-encode the .cmd)");
+  EXPECT_EQ(decode_error(tag("IMCB") + bytes({8, 0, 1, 0})),
             "f.imcb: byte 6: reserved flags must be 0");
   EXPECT_EQ(decode_error(kHeader + tag("DATB")), "f.imcb: byte 8: expected section 'DATA'");
   EXPECT_EQ(decode_error(kHeader + tag("DATA")),

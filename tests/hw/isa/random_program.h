@@ -167,6 +167,7 @@ class RandomProgram {
           c.mcast = static_cast<uint32_t>(opt(0, 0, 0xFFFFFFFF));
           c.sem = static_cast<int>(opt(-1, -1, kIntMax));
           c.alt_sem = static_cast<int>(opt(-1, -1, kIntMax));
+          c.third_sem = static_cast<int>(opt(-1, -1, kIntMax));
           c.not_last = coin(0.3) ? static_cast<int>(value(1, 3)) : 0;
         }
         break;
@@ -174,10 +175,12 @@ class RandomProgram {
         c.tile = static_cast<int>(value(0, kIntMax));
         c.sem = static_cast<int>(value(0, kIntMax));
         c.alt_sem = static_cast<int>(opt(-1, -1, kIntMax));
+        c.third_sem = static_cast<int>(opt(-1, -1, kIntMax));
         break;
       case Opcode::kWait:
         c.sem = static_cast<int>(value(0, kIntMax));
         c.alt_sem = static_cast<int>(opt(-1, -1, kIntMax));
+        c.third_sem = static_cast<int>(opt(-1, -1, kIntMax));
         c.count = opt(1, 0, kI64Max);
         c.not_last = coin(0.3) ? static_cast<int>(value(1, 3)) : 0;
         break;
