@@ -67,32 +67,54 @@ isa::DataBlock block_data(const MatLayer& m, int in_c, const RowBlock& rb, const
   return d;
 }
 
-// As many copies of the group's blocks as crossbars, accumulator ranges, threshold entries and
-// output positions allow (partition() made sure one copy fits).
-void place_group(const Plan& p, const MatLayer& m, const Value& out, const MatPlan& mp, Group& g) {
+// Sets of accumulator ranges for `replicas` copies of group g: as many as the entries hold, up
+// to one per `replicas` positions of an output row (the unrolled loop's run): a bank is written
+// again only after the others' requantization. Rows of at most `replicas` positions get two
+// banks: an iteration then takes two rows (emit_compute.cpp), the second's MVMs overlapping the
+// first's requantization.
+int banks_for(const arch::TileParams& t, const Value& out, int64_t channels, int replicas) {
+  const int64_t entries = std::min(t.accumulator_entries, t.threshold_entries);
+  const int64_t run =
+      out.w > 1 ? std::max(out.w, std::min(out.h * out.w, int64_t{2} * replicas)) : out.h;
+  return static_cast<int>(std::max<int64_t>(
+      1, std::min(entries / (replicas * channels), (run + replicas - 1) / replicas)));
+}
+
+// Copies of the group's blocks, as many as crossbars, accumulator ranges, threshold entries and
+// output positions allow (partition() made sure one copy fits) — fewer where group_cost says
+// fewer are faster: more copies compute more positions at once, but may leave one set of
+// accumulator ranges, whose requantization the next positions' MVMs then wait for (rram4x4's
+// 256 entries: bnn_cnn's second conv, 5 copies of 32 channels in one bank, ran at 244 cycles
+// per inference; 4 copies in two banks, 184).
+void place_group(const Plan& p, size_t i, Group& g) {
   const arch::TileParams& t = p.chip->tile;
+  const MatLayer& m = mat_of(p, i);
+  const Value& out = computed_map(p, i);
+  const MatPlan& mp = p.layers[i].mat;
   const int64_t c = std::max<int64_t>(1, g.channels());
   const int64_t most = std::min<int64_t>(
       {t.crossbars, t.accumulator_entries / c, t.threshold_entries / c, out.h * out.w});
   const std::vector<BlockSize> sizes = block_sizes(mp, g.r0, g.r1, g.c0, g.c1);
-  g.replicas = 0;
-  for (int r = static_cast<int>(std::max<int64_t>(1, most)); r >= 1 && !g.replicas; --r)
-    if (pack_blocks(t, sizes, r, g.regions, true) || pack_blocks(t, sizes, r, g.regions))
-      g.replicas = r;
-  if (!g.replicas)
+  auto pack = [&](int r) {
+    return pack_blocks(t, sizes, r, g.regions, true) || pack_blocks(t, sizes, r, g.regions);
+  };
+  int best = 0;
+  double best_cost = 0;
+  for (int r = static_cast<int>(std::max<int64_t>(1, most)); r >= 1; --r) {
+    if (!pack(r)) continue;
+    g.replicas = r;
+    g.banks = banks_for(t, out, c, r);
+    const double cost = group_cost(p, i, g);
+    if (!best || cost < best_cost) best = r, best_cost = cost;
+  }
+  if (!best)
     throw BackendError("layer '" + m.name + "': its blocks do not fit the " +
                        std::to_string(t.crossbars) + " crossbars of " +
                        std::to_string(t.crossbar.rows) + "x" + std::to_string(t.crossbar.cols) +
                        " of one tile");
-  const int64_t entries = std::min(t.accumulator_entries, t.threshold_entries);
-  // As many banks as the entries hold, up to one per `replicas` positions of an output row
-  // (the unrolled loop's run): a bank is written again only after the others' requantization.
-  // Rows of at most `replicas` positions get two banks: an iteration then takes two rows
-  // (emit_compute.cpp), the second's MVMs overlapping the first's requantization.
-  const int64_t run =
-      out.w > 1 ? std::max(out.w, std::min(out.h * out.w, int64_t{2} * g.replicas)) : out.h;
-  g.banks = static_cast<int>(std::max<int64_t>(
-      1, std::min(entries / (g.replicas * c), (run + g.replicas - 1) / g.replicas)));
+  g.replicas = best;
+  g.banks = banks_for(t, out, c, best);
+  pack(best);
 }
 
 // A block of the matrix: (row block, column block).
@@ -180,7 +202,7 @@ void place_mat(Plan& p, size_t i) {
   const MatLayer& m = mat_of(p, i);
   MatPlan& mp = p.layers[i].mat;
   const int in_c = static_cast<int>(p.value(m.input).c);
-  for (Group& g : mp.groups) place_group(p, m, computed_map(p, i), mp, g);
+  for (Group& g : mp.groups) place_group(p, i, g);
   // One data block per distinct write (copies of the same blocks share it).
   std::map<std::vector<BlockId>, int> data_of;
   for (Group& g : mp.groups) {
@@ -244,7 +266,9 @@ double group_cost(const Plan& p, size_t i, const Group& g, int crossbars) {
   // The one thresholder requantizes every position's channels, lanes at a time, one THRESH
   // (with its pipeline latency) per group of copies.
   const double lanes = double(g.channels()) / t.thresholder_lanes + double(t.threshold_cycles) / r;
-  return positions * std::max({issue, xbar, lanes});
+  // With one set of accumulator ranges, the next copy group's MVMs wait for the requantization.
+  const bool waits = g.banks == 1 && positions > r;
+  return positions * std::max(issue, waits ? xbar + lanes : std::max(xbar, lanes));
 }
 
 double layer_cost(const Plan& p, size_t i) {
@@ -447,8 +471,7 @@ void place(Plan& p) {
   // Copies per group first: the cost model of the split counts them.
   for (size_t i = 0; i < p.layers.size(); ++i)
     if (p.g->layers[i].kind == Layer::Kind::kMat)
-      for (Group& g : p.layers[i].mat.groups)
-        place_group(p, mat_of(p, i), computed_map(p, i), p.layers[i].mat, g);
+      for (Group& g : p.layers[i].mat.groups) place_group(p, i, g);
   const std::vector<int> parts = split_counts(p, p.chip->tiles() - need);
   for (size_t i = 0; i < p.layers.size(); ++i)
     if (p.g->layers[i].kind == Layer::Kind::kMat) place_mat(p, i);
