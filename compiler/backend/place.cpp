@@ -120,10 +120,22 @@ void place_group(const Plan& p, size_t i, Group& g) {
 // A block of the matrix: (row block, column block).
 using BlockId = std::pair<size_t, size_t>;
 
-// The writes of group g: its regions on the same crossbar and rows, with the same row count
-// and adjacent columns, merged into one write each, in the order of their first region.
-std::vector<std::vector<BlockId>> merged_writes(const MatPlan& mp, const Group& g,
-                                                std::vector<Write>& writes) {
+// A block in a write: where it sits from the write's first row and column.
+struct Piece {
+  BlockId id;
+  int row = 0, col = 0;
+  bool operator<(const Piece& o) const {
+    return std::tie(id, row, col) < std::tie(o.id, o.row, o.col);
+  }
+};
+
+// The writes of group g, in the order of their first region: the regions of a crossbar whose
+// rows overlap are one write of their bounding box (a crossbar row is written in one step
+// whatever its width), and so is any other region inside that box. Its other cells are never
+// read: an MVM drives only its block's rows and reads only its columns. The fmnist reference
+// model's second conv has a 192-row and a 96-row block on one crossbar: 192 row writes, not 288.
+std::vector<std::vector<Piece>> merged_writes(const MatPlan& mp, const Group& g,
+                                              std::vector<Write>& writes) {
   struct Placed {
     Region at;
     BlockId id;
@@ -134,63 +146,79 @@ std::vector<std::vector<BlockId>> merged_writes(const MatPlan& mp, const Group& 
     for (size_t r = g.r0; r < g.r1; ++r)
       for (size_t c = g.c0; c < g.c1; ++c)
         placed.push_back({g.region(u, r, c), {r, c}, mp.row_blocks[r].rows(), mp.col_blocks[c].n});
-  std::vector<size_t> order(placed.size());
-  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
-  // By crossbar, first row, row count and column: a run of adjacent columns is one write.
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    const Placed &x = placed[a], &y = placed[b];
-    return std::tie(x.at.xb, x.at.row, x.rows, x.at.col) <
-           std::tie(y.at.xb, y.at.row, y.rows, y.at.col);
-  });
-  std::vector<size_t> run_of(placed.size());
-  std::vector<std::vector<BlockId>> runs;
-  std::vector<Write> run_write;
-  for (size_t n = 0; n < order.size(); ++n) {
-    const Placed& x = placed[order[n]];
-    const Placed* prev = n ? &placed[order[n - 1]] : nullptr;
-    const bool joins = prev && prev->at.xb == x.at.xb && prev->at.row == x.at.row &&
-                       prev->rows == x.rows && prev->at.col + prev->cols == x.at.col;
-    if (!joins) {
-      runs.emplace_back();
-      run_write.push_back({x.at.xb, x.at.row, x.at.col, -1});
-    }
-    runs.back().push_back(x.id);
-    run_of[order[n]] = runs.size() - 1;
+  const size_t n = placed.size();
+  struct Box {
+    int row0, row1, col0, col1;
+  };
+  std::vector<size_t> write_of(n);  // the region that stands for its write
+  std::vector<Box> box(n);          // a write's bounding box, at the region standing for it
+  for (size_t k = 0; k < n; ++k) {
+    const Placed& q = placed[k];
+    write_of[k] = k;
+    box[k] = {q.at.row, q.at.row + q.rows, q.at.col, q.at.col + q.cols};
   }
-  // In the order of the regions (copy by copy), as the crossbars are filled.
-  std::vector<std::vector<BlockId>> out;
-  std::vector<bool> taken(runs.size(), false);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t a = 0; a < n; ++a) {
+      if (write_of[a] != a) continue;
+      for (size_t b = 0; b < n; ++b) {
+        if (write_of[b] == a || placed[b].at.xb != placed[a].at.xb) continue;
+        const Box& x = box[a];
+        const Placed& q = placed[b];
+        // Rows that overlap: one write of both is shorter (side by side on the same rows, as
+        // before); a region inside the box would be overwritten: it joins.
+        const bool rows_meet = q.at.row < x.row1 && x.row0 < q.at.row + q.rows;
+        if (!rows_meet) continue;
+        const size_t from = write_of[b];
+        box[a] = {std::min(x.row0, box[from].row0), std::max(x.row1, box[from].row1),
+                  std::min(x.col0, box[from].col0), std::max(x.col1, box[from].col1)};
+        for (size_t& w : write_of)
+          if (w == from) w = a;
+        changed = true;
+      }
+    }
+  }
+  std::vector<std::vector<Piece>> out;
+  std::vector<bool> taken(n, false);
   writes.clear();
-  for (size_t k = 0; k < placed.size(); ++k) {
-    const size_t r = run_of[k];
-    if (taken[r]) continue;
-    taken[r] = true;
-    writes.push_back(run_write[r]);
-    out.push_back(runs[r]);
+  for (size_t k = 0; k < n; ++k) {
+    const size_t w = write_of[k];
+    if (taken[w]) continue;
+    taken[w] = true;
+    const Box& b = box[w];
+    writes.push_back({placed[k].at.xb, b.row0, b.col0, -1});
+    std::vector<Piece> pieces;
+    for (size_t j = 0; j < n; ++j)
+      if (write_of[j] == w)
+        pieces.push_back({placed[j].id, placed[j].at.row - b.row0, placed[j].at.col - b.col0});
+    std::sort(pieces.begin(), pieces.end());
+    out.push_back(std::move(pieces));
   }
   return out;
 }
 
-// The weights of blocks written side by side: their columns one after the other.
+// The weights of a write: each block at its place, the cells between them +1 (b1) or 0 (t2).
 isa::DataBlock write_data(const MatLayer& m, const MatPlan& mp, int in_c,
-                          const std::vector<BlockId>& blocks, std::string name) {
+                          const std::vector<Piece>& pieces, std::string name) {
   std::vector<isa::DataBlock> parts;
-  int cols = 0;
-  for (const BlockId& b : blocks) {
-    parts.push_back(
-        block_data(m, in_c, mp.row_blocks[b.first], mp.col_blocks[b.second], mp.weight_type, ""));
-    cols += parts.back().cols;
+  int64_t rows = 0, cols = 0;
+  for (const Piece& p : pieces) {
+    parts.push_back(block_data(m, in_c, mp.row_blocks[p.id.first], mp.col_blocks[p.id.second],
+                               mp.weight_type, ""));
+    rows = std::max(rows, p.row + parts.back().rows);
+    cols = std::max(cols, p.col + parts.back().cols);
   }
   if (parts.size() == 1) {
     parts[0].name = std::move(name);
     return std::move(parts[0]);
   }
-  isa::DataBlock d{std::move(name), mp.weight_type, parts[0].rows, cols, {}};
-  d.values.reserve(static_cast<size_t>(d.rows) * cols);
-  for (int r = 0; r < d.rows; ++r)
-    for (const isa::DataBlock& q : parts)
-      d.values.insert(d.values.end(), q.values.begin() + static_cast<ptrdiff_t>(r) * q.cols,
-                      q.values.begin() + static_cast<ptrdiff_t>(r + 1) * q.cols);
+  isa::DataBlock d{std::move(name), mp.weight_type, rows, cols, {}};
+  d.values.assign(static_cast<size_t>(rows) * cols, mp.weight_type == isa::DType::kT2 ? 0 : 1);
+  for (size_t k = 0; k < pieces.size(); ++k)
+    for (int64_t r = 0; r < parts[k].rows; ++r)
+      std::copy_n(
+          parts[k].values.begin() + static_cast<ptrdiff_t>(r) * parts[k].cols, parts[k].cols,
+          d.values.begin() + static_cast<ptrdiff_t>(pieces[k].row + r) * cols + pieces[k].col);
   return d;
 }
 
@@ -204,14 +232,14 @@ void place_mat(Plan& p, size_t i) {
   const int in_c = static_cast<int>(p.value(m.input).c);
   for (Group& g : mp.groups) place_group(p, i, g);
   // One data block per distinct write (copies of the same blocks share it).
-  std::map<std::vector<BlockId>, int> data_of;
+  std::map<std::vector<Piece>, int> data_of;
   for (Group& g : mp.groups) {
-    const std::vector<std::vector<BlockId>> blocks = merged_writes(mp, g, g.writes);
+    const std::vector<std::vector<Piece>> blocks = merged_writes(mp, g, g.writes);
     for (size_t k = 0; k < blocks.size(); ++k) {
       auto [it, added] = data_of.emplace(blocks[k], static_cast<int>(p.program.data.size()));
       if (added) {
-        std::string suffix = "." + block_suffix(blocks[k].front());
-        if (blocks[k].size() > 1) suffix += ".." + block_suffix(blocks[k].back());
+        std::string suffix = "." + block_suffix(blocks[k].front().id);
+        if (blocks[k].size() > 1) suffix += ".." + block_suffix(blocks[k].back().id);
         p.program.data.push_back(
             write_data(m, mp, in_c, blocks[k], data_name(p.program, m.name, suffix)));
       }
