@@ -2,8 +2,9 @@
 // moves producer -> consumer with SEND, raising the consumer's data semaphore, and the
 // consumer hands the slot back with SIGNAL on the producer's credit semaphore once it has read
 // it (as in examples/two_layer_noc). Layer l works on inference n + 1 while layer l + 1 works
-// on inference n (pipelined); a double-buffered edge (allocate) counts each of its two slots on
-// semaphores of their own while the tiles have them (docs/isa.md altsem). The sequential schedule
+// on inference n (pipelined); a double- or triple-buffered edge (allocate) counts each of its
+// slots on semaphores of their own while the tiles have them (docs/isa.md altsem, thirdsem),
+// else a triple-buffered edge between layers keeps two slots. The sequential schedule
 // adds one token: the tiles that load the network input wait until the tiles that store outputs
 // have finished the previous inference, so inferences never overlap. A matrix split over tiles adds
 // one more edge per contributor: its partial sums to its owner (plan.h, LayerPlan). The network
