@@ -74,6 +74,57 @@ bool pack_blocks(const arch::TileParams& t, const std::vector<BlockSize>& blocks
   return true;
 }
 
+bool pack_partial_copies(const arch::TileParams& t, const std::vector<BlockSize>& blocks,
+                         int positions, std::vector<Region>& out) {
+  const size_t nb = blocks.size();
+  out.assign(nb * static_cast<size_t>(positions), Region{});
+  std::vector<size_t> order(nb);
+  std::iota(order.begin(), order.end(), 0);
+  auto area = [&](size_t k) { return int64_t{blocks[k].rows} * blocks[k].cols; };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return area(a) > area(b); });
+  std::vector<std::vector<Rect>> used(t.crossbars);
+  std::vector<int> load(t.crossbars, 0);        // MVMs per iteration so far
+  std::vector<std::vector<Region>> copies(nb);  // the copies of each block
+  for (int u = 0; u < positions; ++u)
+    for (size_t k : order) {
+      // The least loaded crossbar holding a copy (the first such copy).
+      const Region* have = nullptr;
+      for (const Region& r : copies[k])
+        if (!have || load[r.xb] < load[have->xb]) have = &r;
+      // A new copy: on the least loaded crossbar where it fits, if that one is less loaded.
+      std::vector<size_t> xbs(t.crossbars);
+      std::iota(xbs.begin(), xbs.end(), 0);
+      std::stable_sort(xbs.begin(), xbs.end(),
+                       [&](size_t a, size_t b) { return load[a] < load[b]; });
+      if (have)
+        xbs.erase(std::remove_if(xbs.begin(), xbs.end(),
+                                 [&](size_t x) { return load[x] >= load[have->xb]; }),
+                  xbs.end());
+      Region fresh;
+      Region& r = out[static_cast<size_t>(u) * nb + k];
+      if (fit(used, t.crossbar.rows, t.crossbar.cols, blocks[k].rows, blocks[k].cols, xbs, fresh)) {
+        copies[k].push_back(fresh);
+        r = fresh;
+      } else if (have) {
+        r = *have;
+      } else {
+        return false;
+      }
+      ++load[static_cast<size_t>(r.xb)];
+    }
+  return true;
+}
+
+int busiest_crossbar(const std::vector<Region>& regions) {
+  std::vector<int> load;
+  for (const Region& r : regions) {
+    if (static_cast<size_t>(r.xb) >= load.size()) load.resize(static_cast<size_t>(r.xb) + 1, 0);
+    ++load[static_cast<size_t>(r.xb)];
+  }
+  return load.empty() ? 0 : *std::max_element(load.begin(), load.end());
+}
+
 std::vector<BlockSize> block_sizes(const MatPlan& m, size_t r0, size_t r1, size_t c0, size_t c1) {
   std::vector<BlockSize> b;
   for (size_t r = r0; r < r1; ++r)

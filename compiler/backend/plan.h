@@ -46,6 +46,9 @@ struct Group {
   // Copies of the group's blocks on otherwise idle crossbars: consecutive output positions go
   // to different copies (and accumulator ranges), so their MVMs overlap.
   int replicas = 1;
+  // Fewer copies of some blocks than `replicas` (pack_partial_copies): positions of an
+  // iteration share them, region(u, ...) naming the same region for several u.
+  bool partial_copies = false;
   // Accumulator ranges per copy: the positions of one loop iteration go round the `banks` sets
   // of ranges, so the next positions' MVMs overlap the THRESH of the previous ones and a range
   // is written again only after all the others were requantized.

@@ -539,6 +539,37 @@ TEST(Pipeline, CopiesLeaveASecondBankWhereOneWouldStallTheMvms) {
   check(b, Schedule::kPipelined, rram, 3);
 }
 
+// A 3x3x64 -> 32 conv on rram4x4 is nine 64x32 blocks; a tile's eight 64x64 crossbars hold
+// sixteen, so one whole copy fits and leaves one crossbar two MVMs per position. Positions
+// share copies of single blocks instead (pack_partial_copies): per iteration of U positions no
+// crossbar computes more than ceil(9U / 8) MVMs, against 2U with whole copies. Bit-exact.
+TEST(Pipeline, PositionsShareCopiesOfSingleBlocksWhereWholeCopiesDoNotFit) {
+  GraphBuilder b(9);
+  int x = b.conv(b.input(isa::DType::kB1, 14, 14, 64), {32, 3, 1, 1, isa::DType::kB1});
+  b.output(b.conv(x, {10, 14, 1, 0, isa::DType::kI32}));
+  const Target rram = rram_exact();
+  const std::string d = dumped(b, "place", Schedule::kPipelined, rram);
+  // The conv's block lines list each position's region of the block: U of them.
+  std::map<std::string, int> load;  // MVMs per iteration, by crossbar
+  int positions = 0;
+  std::istringstream lines(d);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("x out 0+32 ->") == std::string::npos) continue;
+    int n = 0;
+    for (size_t k = line.find("xb "); k != std::string::npos; k = line.find("xb ", k + 1)) {
+      ++load[line.substr(k, line.find(' ', k + 3) - k)];
+      ++n;
+    }
+    positions = n;
+  }
+  ASSERT_GT(positions, 1) << d;
+  int busiest = 0;
+  for (const auto& [xb, n] : load) busiest = std::max(busiest, n);
+  EXPECT_LE(busiest, (9 * positions + 7) / 8) << d;
+  check(b, Schedule::kPipelined, rram, 3);
+  check(b, Schedule::kSequential, rram, 2);
+}
+
 // u8 12x12 -> conv3x3(16) -> a 12x12 kernel to 10 sums: the last layer is a 2304x10 matrix,
 // 12 row blocks of 192x10.
 GraphBuilder conv_then_dense_12x12(unsigned seed) {
