@@ -43,17 +43,23 @@ bool fit(std::vector<std::vector<Rect>>& used, int xb_rows, int xb_cols, int row
   return false;
 }
 
+// Block indices, the largest area first (ties in order).
+std::vector<size_t> biggest_first(const std::vector<BlockSize>& blocks) {
+  std::vector<size_t> order(blocks.size());
+  std::iota(order.begin(), order.end(), 0);
+  auto area = [&](size_t k) { return int64_t{blocks[k].rows} * blocks[k].cols; };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return area(a) > area(b); });
+  return order;
+}
+
 }  // namespace
 
 bool pack_blocks(const arch::TileParams& t, const std::vector<BlockSize>& blocks, int copies,
                  std::vector<Region>& out, bool spread) {
   const size_t nb = blocks.size();
   out.assign(nb * copies, Region{});
-  std::vector<size_t> order(nb);
-  std::iota(order.begin(), order.end(), 0);
-  auto area = [&](size_t k) { return int64_t{blocks[k].rows} * blocks[k].cols; };
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return area(a) > area(b); });
+  const std::vector<size_t> order = biggest_first(blocks);
   std::vector<std::vector<Rect>> used(t.crossbars);
   std::vector<int64_t> rows(t.crossbars, 0);  // programmed on each crossbar
   std::vector<int> reads(t.crossbars, 0);     // blocks on each: an MVM each per position
@@ -78,11 +84,7 @@ bool pack_partial_copies(const arch::TileParams& t, const std::vector<BlockSize>
                          int positions, std::vector<Region>& out) {
   const size_t nb = blocks.size();
   out.assign(nb * static_cast<size_t>(positions), Region{});
-  std::vector<size_t> order(nb);
-  std::iota(order.begin(), order.end(), 0);
-  auto area = [&](size_t k) { return int64_t{blocks[k].rows} * blocks[k].cols; };
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return area(a) > area(b); });
+  const std::vector<size_t> order = biggest_first(blocks);
   std::vector<std::vector<Rect>> used(t.crossbars);
   std::vector<int> load(t.crossbars, 0);        // MVMs per iteration so far
   std::vector<std::vector<Region>> copies(nb);  // the copies of each block

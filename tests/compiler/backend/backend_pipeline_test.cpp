@@ -514,6 +514,14 @@ TEST(Pipeline, EdgesBetweenLayersRotateOverThreeSlots) {
   EXPECT_LT(cycles[7], two);  // 787 against 800
 }
 
+// The crossbars of a `--dump-after place` block line, one per copy it lists ("xb 3").
+std::vector<std::string> crossbars_listed(const std::string& line) {
+  std::vector<std::string> xbs;
+  for (size_t k = line.find("xb "); k != std::string::npos; k = line.find("xb ", k + 1))
+    xbs.push_back(line.substr(k, line.find(' ', k + 3) - k));
+  return xbs;
+}
+
 // rram4x4's accumulator holds 256 entries, 8 ranges of 32 channels. The 3x3x16 -> 32 conv's
 // three 48-row blocks fit 5 copies on the tile's 8 crossbars, but 5 ranges leave one bank: the
 // next 5 positions' MVMs would wait for each THRESH. The copies the cost model picks are 4, in
@@ -528,9 +536,7 @@ TEST(Pipeline, CopiesLeaveASecondBankWhereOneWouldStallTheMvms) {
   const size_t at = d.find("block r0 c0:");
   ASSERT_NE(at, std::string::npos) << d;
   const std::string r0 = d.substr(at, d.find('\n', at) - at);
-  int copies = 0;
-  for (size_t k = r0.find("xb "); k != std::string::npos; k = r0.find("xb ", k + 1)) ++copies;
-  EXPECT_EQ(copies, 4) << r0;
+  EXPECT_EQ(crossbars_listed(r0).size(), 4u) << r0;
   int64_t last_range = 0;  // the first accumulator entry of the last range the conv's MVMs use
   for (const isa::Command& c :
        commands(compiler::compile_graph(b.graph(), rram.chip(), {}), Opcode::kMvm).loop)
@@ -555,12 +561,9 @@ TEST(Pipeline, PositionsShareCopiesOfSingleBlocksWhereWholeCopiesDoNotFit) {
   std::istringstream lines(d);
   for (std::string line; std::getline(lines, line);) {
     if (line.find("x out 0+32 ->") == std::string::npos) continue;
-    int n = 0;
-    for (size_t k = line.find("xb "); k != std::string::npos; k = line.find("xb ", k + 1)) {
-      ++load[line.substr(k, line.find(' ', k + 3) - k)];
-      ++n;
-    }
-    positions = n;
+    const std::vector<std::string> xbs = crossbars_listed(line);
+    for (const std::string& xb : xbs) ++load[xb];
+    positions = static_cast<int>(xbs.size());
   }
   ASSERT_GT(positions, 1) << d;
   int busiest = 0;
