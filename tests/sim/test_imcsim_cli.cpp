@@ -697,14 +697,15 @@ TEST(ImcsimSemaphores, OddIterationsUseTheAlternateSemaphore) {
 }
 
 // thirdsem: iteration n of the batch loop uses sem, altsem, thirdsem for n % 3 = 0, 1, 2. Over
-// 7 iterations tile 0 raises tile 1's sems 0, 1, 2 three, two and two times by SIGNAL (3, 4, 5
-// by SEND); tile 1 takes exactly those tokens. Were thirdsem ignored, sem 2 (and 5) would
-// never be raised and tile 1 would wait forever (exit 3).
+// 8 iterations tile 0 raises tile 1's sems 0, 1, 2 three, three and two times by SIGNAL (3, 4,
+// 5 by SEND); tile 1 takes exactly those tokens. Were thirdsem ignored, sem 2 (and 5) would
+// never be raised; were altsem and thirdsem swapped, sem 2 would get three and sem 1 two:
+// either way tile 1 would wait forever (exit 3).
 TEST(ImcsimSemaphores, ThreeSemaphoresRotateOverTheIterations) {
   Scratch s;
   const json st = run_stats(s,
                             ".tile 0\n"
-                            "  LOOP count=7\n"
+                            "  LOOP count=8\n"
                             "    SIGNAL tile=1 sem=0 altsem=1 thirdsem=2\n"
                             "    SEND tile=1 dst=ibuf[0] src=ibuf[0] bytes=8 sem=3 altsem=4 "
                             "thirdsem=5\n"
@@ -712,14 +713,14 @@ TEST(ImcsimSemaphores, ThreeSemaphoresRotateOverTheIterations) {
                             "  HALT\n"
                             ".tile 1\n"
                             "  WAIT sem=0 count=3\n"
-                            "  WAIT sem=1 count=2\n"
+                            "  WAIT sem=1 count=3\n"
                             "  WAIT sem=2 count=2\n"
                             "  WAIT sem=3 count=3\n"
-                            "  WAIT sem=4 count=2\n"
+                            "  WAIT sem=4 count=3\n"
                             "  WAIT sem=5 count=2\n"
                             "  HALT\n");
   EXPECT_EQ(st["commands"]["WAIT"], 6);
-  EXPECT_EQ(st["commands"]["SIGNAL"], 7);
+  EXPECT_EQ(st["commands"]["SIGNAL"], 8);
 }
 
 // A b1 map of 3 channels in layout=pixels: imcsim packs x.npy's CHW values pixel by pixel
