@@ -26,7 +26,7 @@ constexpr const char* kVersion = "imcc 0.1.0";
 
 struct Args {
   std::string arch, model, output, input_type, schedule = "pipelined", placement = "noc",
-                                               positions = "1", dump_after;
+                                               positions = "1", pool_fusion = "auto", dump_after;
   std::string input;  // --reference
   std::vector<std::string> sets;
   bool reference = false, binary = false;
@@ -90,6 +90,9 @@ int compile(const Args& a) {
   if (a.positions != "auto" && a.positions != "1")
     throw arch::InputError("--positions-per-mvm " + a.positions + ": expected auto or 1");
   o.shifted_kernels = a.positions == "auto";
+  if (a.pool_fusion != "auto" && a.pool_fusion != "off")
+    throw arch::InputError("--pool-fusion " + a.pool_fusion + ": expected auto or off");
+  o.pool_fusion = a.pool_fusion == "auto";
   if (!a.dump_after.empty() && !is_frontend_pass(a.dump_after)) {
     const auto& names = compiler::backend_pass_names();
     if (std::find(names.begin(), names.end(), a.dump_after) == names.end()) {
@@ -131,6 +134,9 @@ int main(int argc, char* argv[]) {
       "positions-per-mvm", po::value(&a.positions)->default_value("1"),
       "auto (convolutions with small matrices compute several neighbouring output positions "
       "per MVM, with shifted kernel copies) or 1 (one position per MVM)")(
+      "pool-fusion", po::value(&a.pool_fusion)->default_value("auto"),
+      "pipelined: auto (a max-pool is computed on the tiles of the conv before it when the "
+      "chip has no tile to spare and those tiles have the time) or off")(
       "dump-after", po::value(&a.dump_after), "print the IR after this pass (--list-passes)")(
       "list-passes", "print the pass names")("set", po::value(&a.sets)->composing(),
                                              "override an arch file field: path.to.key=value")(

@@ -115,11 +115,33 @@ void allocate_alt_slots(Plan& p, size_t i, int64_t ibuf) {
   }
 }
 
+int64_t output_bytes(const Plan& p, size_t i) {
+  int64_t bytes = 0;
+  for (const Part& q : p.layers[i].parts) bytes = std::max(bytes, output_window(p, i, q).bytes());
+  return bytes;
+}
+
+// A pool fused into its producer (place): no input of its own; its output after the
+// producer's output slots in the same output buffer, two slots while they fit.
+void allocate_fused_pool(Plan& p, size_t i) {
+  const int64_t obuf = p.chip->tile.output_buffer.capacity_bits / 8;
+  LayerPlan& lp = p.layers[i];
+  const LayerPlan& producer = p.layers[lp.fused_into];
+  const int64_t producer_slot = (output_bytes(p, lp.fused_into) + 3) / 4 * 4;
+  const int64_t bytes = output_bytes(p, i), slot = (bytes + 3) / 4 * 4;
+  lp.out_addr = lp.out_alt = std::max(producer.out_addr, producer.out_alt) + producer_slot;
+  if (lp.out_addr + bytes > obuf)
+    too_big(p.g->layers[i].name(), "output (after its producer's)",
+            p.value(p.g->layers[i].output()), lp.out_addr + bytes, "output buffer", obuf);
+  if (lp.out_addr + 2 * slot <= obuf) lp.out_alt = lp.out_addr + slot;
+}
+
 void allocate_tile(Plan& p, size_t i) {
   const arch::TileParams& t = p.chip->tile;
   const int64_t ibuf = t.input_buffer.capacity_bits / 8, obuf = t.output_buffer.capacity_bits / 8;
   const Layer& l = p.g->layers[i];
   LayerPlan& lp = p.layers[i];
+  if (lp.fused_into >= 0) return allocate_fused_pool(p, i);
   // partition() chose the row ranges so that these fit (fit.h); checked again here.
   int64_t slot = 0;
   lp.in_edge = add_edge(p, l.input(), static_cast<int>(i), slot);
@@ -135,8 +157,7 @@ void allocate_tile(Plan& p, size_t i) {
   }
   const Value& out = p.value(l.output());
   lp.out_addr = 0;
-  int64_t out_bytes = 0;
-  for (const Part& q : lp.parts) out_bytes = std::max(out_bytes, output_window(p, i, q).bytes());
+  const int64_t out_bytes = output_bytes(p, i);
   if (out_bytes > obuf) too_big(l.name(), "output", out, out_bytes, "output buffer", obuf);
   if (l.kind == Layer::Kind::kMat) allocate_partials(p, i, slot, ibuf, obuf);
   lp.out_alt = lp.out_addr;

@@ -33,6 +33,7 @@ isa::Program compile_graph(const Graph& g, const arch::ChipParams& chip, const B
   plan.schedule = o.schedule;
   plan.remap = o.remap;
   plan.shifted_kernels = o.shifted_kernels;
+  plan.pool_fusion = o.pool_fusion;
   plan.layers.resize(g.layers.size());
   for (const Pass& pass : kPasses) {
     pass.run(plan);

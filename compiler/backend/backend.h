@@ -35,6 +35,9 @@ struct BackendOptions {
   // Convolutions with small matrices compute several neighbouring output positions per MVM
   // (shifted kernel copies, docs/compiler-backend.md); false: one position per MVM.
   bool shifted_kernels = false;
+  // Pipelined, on a chip with no tile to spare: a max-pool computed on the tiles of the matrix
+  // layer before it where they have the time (conv+pool fusion, place); false: its own tiles.
+  bool pool_fusion = true;
   std::string dump_after;                  // a pass name (backend_pass_names()), "" for none
   std::ostream* dump = nullptr;            // where the dump goes
   std::vector<TilePart>* parts = nullptr;  // when set: every tile program's part, layer order

@@ -22,9 +22,17 @@ using isa::Command;
 using isa::Space;
 
 std::vector<int> in_edges(const LayerPlan& lp) {
-  std::vector<int> e{lp.in_edge};
-  if (lp.residual_edge >= 0) e.push_back(lp.residual_edge);
+  std::vector<int> e;
+  for (int k : {lp.in_edge, lp.residual_edge})
+    if (k >= 0) e.push_back(k);
   return e;
+}
+
+// The part of `part`'s fused pool (plan.h) on its tile, or nullptr.
+const Part* fused_pool_part(const Plan& p, size_t i, const Part& part) {
+  const int q = p.layers[i].fused_pool;
+  if (q < 0) return nullptr;
+  return &p.layers[q].parts[static_cast<size_t>(&part - p.layers[i].parts.data())];
 }
 
 // Rows of the map on edge e that producer part `from` computes and consumer part `to` reads.
@@ -174,6 +182,7 @@ void emit_setup(const Plan& p, size_t i, const Part& part, std::vector<Command>&
   give_credits(p, lp, part, CreditTime::kSetup, out);
   credit_contributors(p, i, part, true, out);
   if (lp.output_index >= 0 && owns_output(p, i, part)) signal_sources(p, out);
+  if (lp.fused_pool >= 0 && p.layers[lp.fused_pool].output_index >= 0) signal_sources(p, out);
 }
 
 // Crossbar and threshold programming: after the first inference's input LOADs, which the DMA
@@ -476,10 +485,16 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
     if (reads_edge(p, e, part) && prefetches_two_ahead(p, e, part) &&
         !prefetches_at_top(p, e, i, part))
       load_rows(p, e, part, 2, true, out);
-  if (owns_output(p, i, part))
+  if (const Part* pool = fused_pool_part(p, i, part)) {
+    // After the credits: the POOLs read the output buffer, not the input slots.
+    const size_t q = static_cast<size_t>(lp.fused_pool);
+    emit_pool_compute(p, q, *pool, out);
+    pass_output(p, q, *pool, out);
+  } else if (owns_output(p, i, part)) {
     pass_output(p, i, part, out);
-  else
+  } else {
     pass_partials(p, i, part, out);
+  }
 }
 
 }  // namespace
@@ -487,6 +502,7 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
 void emit(Plan& p) {
   for (size_t i = 0; i < p.layers.size(); ++i)
     for (const Part& part : p.layers[i].parts) {
+      if (p.layers[i].fused_into >= 0) break;  // in its producer's programs
       isa::TileProgram t;
       t.tile = part.tile;
       emit_setup(p, i, part, t.commands);

@@ -160,6 +160,7 @@ struct Geometry {
   int64_t out, res;
   // Double-buffered input, residual and output maps: the term selecting inference i0's slot.
   isa::Addr::Rotation slot_rot, res_rot, out_rot;
+  isa::Space in_space = isa::Space::kIbuf;  // obuf: a fused pool reads its producer's output
 };
 
 Geometry geometry(const Plan& p, size_t layer, const Part& part) {
@@ -167,9 +168,28 @@ Geometry geometry(const Plan& p, size_t layer, const Part& part) {
   const LayerPlan& lp = p.layers[layer];
   const Value& in = p.value(l.input());
   const Value& out = l.kind == Layer::Kind::kMat ? computed_map(p, layer) : p.value(l.output());
+  const int64_t o = lp.out_addr + output_window(p, layer, part).offset(0);
+  if (lp.fused_into >= 0) {
+    const size_t from = static_cast<size_t>(lp.fused_into);
+    const LayerPlan& fp = p.layers[from];
+    const int64_t slot =
+        fp.out_addr + output_window(p, from, producer_part(p, layer, part)).offset(0);
+    Geometry g{slot,
+               pixel_bytes(in),
+               in.w * pixel_bytes(in),
+               pixel_bytes(out),
+               out.w * pixel_bytes(out),
+               0,
+               o,
+               0,
+               fp.out_rotation(),
+               {},
+               lp.out_rotation()};
+    g.in_space = isa::Space::kObuf;
+    return g;
+  }
   const MapWindow w = edge_window(p, lp.in_edge, part);
   const int64_t slot = p.edges[lp.in_edge].slot + w.offset(0);
-  const int64_t o = lp.out_addr + output_window(p, layer, part).offset(0);
   const int64_t r = lp.residual_edge < 0 ? 0
                                          : p.edges[lp.residual_edge].slot +
                                                edge_window(p, lp.residual_edge, part).offset(0);
@@ -376,7 +396,7 @@ void pool_body(const Plan& p, size_t layer, const Part& part, const Run& ry, con
   const int ny = bit_count(ry.valid), nx = bit_count(rx.valid);
   Command c;
   c.op = isa::Opcode::kPool;
-  c.src = addr(Space::kIbuf, g.slot + iy * g.row + ix * g.pix,
+  c.src = addr(g.in_space, g.slot + iy * g.row + ix * g.pix,
                {{at.d.dy, m.stride_h * g.row}, {at.d.dx, m.stride_w * g.pix}});
   c.src.rot = g.slot_rot;
   c.dst = addr(Space::kObuf, g.out + (at.oy * o.w + at.ox) * g.out_pix,

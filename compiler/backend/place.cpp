@@ -425,16 +425,27 @@ double row_group_cycles(const Plan& p, size_t i, int k, const std::vector<int>& 
   return worst;
 }
 
+// Cycles per inference of the busiest of layer i's tiles with k row ranges, `cost` its
+// layer_cost: its share of the compute (part_rows gives some parts one row more than others),
+// or the time its input rows take to arrive or its output rows to leave through its one NoC
+// link each way, whichever is longer.
+double tile_cycles(const Plan& p, size_t i, int k, const std::vector<int>& parts, double cost) {
+  if (one_pixel(p, i)) return row_group_cycles(p, i, p.layers[i].mat.max_row_groups(), parts);
+  const int64_t h = p.value(p.g->layers[i].output()).h;
+  const int64_t rows = (h + k - 1) / k;
+  return std::max(cost * double(rows) / double(h), link_cycles(p, i, rows, parts));
+}
+
 // Row ranges per layer: what the maps and partial sums need to fit the buffers, and in the
 // pipelined schedule, while tiles are left, one more for the slowest layer that can take one
 // (PIMCOMP-style greedy on the bottleneck); a one-pixel layer takes one more row group per
 // column group instead (split_rows_further). Splits stop when no layer can be split further
-// or the slowest is already fast enough that transfers would dominate.
-std::vector<int> split_counts(Plan& p, int spare) {
+// or the slowest is already fast enough that transfers would dominate. From `parts` (the
+// counts so far), with `spare` tiles left; layers `done` keep their count. Returns the tiles
+// still spare.
+int split_counts(Plan& p, std::vector<int>& parts, std::vector<bool> done, int spare) {
   const size_t n = p.layers.size();
-  std::vector<int> parts(n);
-  for (size_t i = 0; i < n; ++i) parts[i] = p.layers[i].min_parts;
-  if (p.schedule != Schedule::kPipelined) return parts;
+  if (p.schedule != Schedule::kPipelined) return spare;
   std::vector<double> cost(n);
   std::vector<int64_t> h(n);
   for (size_t i = 0; i < n; ++i) {
@@ -444,15 +455,7 @@ std::vector<int> split_counts(Plan& p, int spare) {
   // Cycles per inference: below this, stop splitting (24 rather than 32 or 16, measured:
   // docs/compiler-backend.md, "Spatial split of the bottleneck").
   constexpr double kFastEnough = 24;
-  // Its busiest tile's share: part_rows gives some parts one row more than others. That
-  // tile's compute, or the time its input rows take to arrive or its output rows to leave
-  // through its one NoC link each way, whichever is longer.
-  auto per_tile = [&](size_t i, int k) {
-    if (one_pixel(p, i)) return row_group_cycles(p, i, p.layers[i].mat.max_row_groups(), parts);
-    const int64_t rows = (h[i] + k - 1) / k;
-    const double compute = cost[i] * static_cast<double>(rows) / static_cast<double>(h[i]);
-    return std::max(compute, link_cycles(p, i, rows, parts));
-  };
+  auto per_tile = [&](size_t i, int k) { return tile_cycles(p, i, k, parts, cost[i]); };
   // The fewest parts that give the busiest tile fewer rows (28 rows on 25 tiles leave three
   // with two rows: only 28 tiles help), n + 1 when none do.
   auto next_count = [&](size_t i) {
@@ -474,7 +477,7 @@ std::vector<int> split_counts(Plan& p, int spare) {
     spare -= more;
     return true;
   };
-  std::vector<bool> done(n, false);  // at one output row per tile, or the tiles are not there
+  // done: at one output row per tile, or the tiles are not there
   for (;;) {
     size_t worst = n;
     for (size_t i = 0; i < n; ++i)
@@ -494,7 +497,74 @@ std::vector<int> split_counts(Plan& p, int spare) {
     parts[worst] = k;
     spare -= more;
   }
-  return parts;
+  return spare;
+}
+
+// How many layers read value v (as their input or residual), plus one if it is a network output.
+int readers(const Plan& p, int v) {
+  int n = static_cast<int>(std::count(p.g->outputs.begin(), p.g->outputs.end(), v));
+  for (const Layer& l : p.g->layers)
+    n += (l.input() == v) + (l.kind == Layer::Kind::kMat && l.mat.residual == v);
+  return n;
+}
+
+int producer_of(const Plan& p, int v) {
+  for (size_t i = 0; i < p.g->layers.size(); ++i)
+    if (p.g->layers[i].output() == v) return static_cast<int>(i);
+  return -1;
+}
+
+// Bytes of a part's output window (plan.h output_window), 4-byte aligned as allocate lays the
+// slots out.
+int64_t window_bytes(const Plan& p, size_t layer, Rows r) {
+  return (output_window(p, layer, Part{-1, r.lo, r.hi, 0, 0}).bytes() + 3) / 4 * 4;
+}
+
+// Conv+pool fusion (pipelined): a max-pool whose windows each lie inside one row range of the
+// matrix layer before it (stride = kernel, no padding, that layer on one tile per row range and
+// read by the pool alone) is computed on that layer's tiles: a stage fewer in every inference's
+// path, its tiles free, and a quarter of the bytes (2x2) handed over. Only where those tiles
+// have the time for it: fused into the bottleneck (every pool with whole windows, an earlier
+// version), the reference model's second conv ran 137 -> 152 cycles per image.
+bool fuse_pools(Plan& p, const std::vector<int>& parts) {
+  if (p.schedule != Schedule::kPipelined || !p.pool_fusion) return false;
+  bool any = false;
+  const size_t n = p.layers.size();
+  const int64_t obuf = p.chip->tile.output_buffer.capacity_bits / 8;
+  double period = 0;
+  for (size_t i = 0; i < n; ++i)
+    period = std::max(period, tile_cycles(p, i, parts[i], parts, layer_cost(p, i)));
+  for (size_t q = 0; q < n; ++q) {
+    if (p.g->layers[q].kind != Layer::Kind::kPool) continue;
+    const PoolLayer& m = p.g->layers[q].pool;
+    const int i = producer_of(p, m.input);
+    if (i < 0 || p.g->layers[i].kind != Layer::Kind::kMat || tiles_per_part(p, i) != 1 ||
+        p.layers[i].fused_pool >= 0 || readers(p, m.input) != 1)
+      continue;
+    if (m.kh != m.stride_h || m.kw != m.stride_w || m.pad_top || m.pad_left || m.pad_bottom ||
+        m.pad_right || pool_row_runs(m) > 1)
+      continue;
+    const int64_t h = p.value(m.input).h, ph = p.value(m.output).h;
+    if (ph != h / m.kh) continue;
+    bool whole_windows = true;
+    int64_t rows = 0, pooled = 0, bytes = 0;
+    for (int k = 0; k < parts[i]; ++k) {
+      const Rows r = part_rows(h, k, parts[i]);
+      const Rows pr{r.lo / m.kh, r.hi == h ? ph : r.hi / m.kh};
+      whole_windows &= r.lo % m.kh == 0 && (r.hi % m.kh == 0 || r.hi == h) && !pr.empty();
+      rows = std::max(rows, r.hi - r.lo);
+      pooled = std::max(pooled, pr.hi - pr.lo);
+      bytes = std::max(bytes, window_bytes(p, i, r) + window_bytes(p, q, pr));
+    }
+    const double fused = layer_cost(p, i) * double(rows) / double(h) +
+                         layer_cost(p, q) * double(pooled) / double(ph);
+    if (!whole_windows || bytes > obuf) continue;
+    if (fused > period) continue;
+    p.layers[q].fused_into = i;
+    p.layers[i].fused_pool = static_cast<int>(q);
+    any = true;
+  }
+  return any;
 }
 
 // The tiles every layer needs at least; a clear error when the chip has fewer.
@@ -525,13 +595,36 @@ void place(Plan& p) {
   for (size_t i = 0; i < p.layers.size(); ++i)
     if (p.g->layers[i].kind == Layer::Kind::kMat)
       for (Group& g : p.layers[i].mat.groups) place_group(p, i, g);
-  const std::vector<int> parts = split_counts(p, p.chip->tiles() - need);
-  for (size_t i = 0; i < p.layers.size(); ++i)
+  const size_t n = p.layers.size();
+  std::vector<int> parts(n);
+  for (size_t i = 0; i < n; ++i) parts[i] = p.layers[i].min_parts;
+  const int spare = split_counts(p, parts, std::vector<bool>(n, false), p.chip->tiles() - need);
+  // With no tile left, fused pools hand theirs to the layers still waiting for one; a fused pair
+  // keeps its rows (its windows must stay whole).
+  if (spare == 0 && fuse_pools(p, parts)) {
+    std::vector<bool> done(n, false);
+    int freed = 0;
+    for (size_t i = 0; i < n; ++i)
+      if (p.layers[i].fused_into >= 0) {
+        done[i] = done[static_cast<size_t>(p.layers[i].fused_into)] = true;
+        freed += parts[i];
+      }
+    split_counts(p, parts, done, freed);
+  }
+  for (size_t i = 0; i < n; ++i)
     if (p.g->layers[i].kind == Layer::Kind::kMat) place_mat(p, i);
   int next = 0;
   for (size_t i = 0; i < p.layers.size(); ++i) {
     const int64_t h = p.value(p.g->layers[i].output()).h;
     LayerPlan& lp = p.layers[i];
+    if (lp.fused_into >= 0) {  // on its producer's tiles, part k's pooled rows on part k's
+      const PoolLayer& m = p.g->layers[i].pool;
+      const int64_t in_h = p.value(m.input).h;
+      for (const Part& q : p.layers[lp.fused_into].parts)
+        lp.parts.push_back({q.tile, q.oy0 / m.kh, q.oy1 == in_h ? h : q.oy1 / m.kh, 0, q.spatial});
+      lp.tile = lp.parts[0].tile;
+      continue;
+    }
     for (int k = 0; k < parts[i]; ++k) {
       const Rows r = part_rows(h, k, parts[i]);
       for (int g = 0; g < tiles_per_part(p, i); ++g)

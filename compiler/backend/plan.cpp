@@ -182,6 +182,16 @@ const Part& owner_of(const Plan& p, size_t layer, const Part& part) {
   throw BackendError("layer '" + p.g->layers[layer].name() + "': a row group has no owner");
 }
 
+size_t host_layer(const Plan& p, size_t layer) {
+  const int into = p.layers[layer].fused_into;
+  return into >= 0 ? static_cast<size_t>(into) : layer;
+}
+
+const Part& producer_part(const Plan& p, size_t layer, const Part& part) {
+  const LayerPlan& lp = p.layers[layer];
+  return p.layers[host_layer(p, layer)].parts[static_cast<size_t>(&part - lp.parts.data())];
+}
+
 namespace {
 
 std::string edge_text(const Plan& p, const Edge& e) {
@@ -268,11 +278,14 @@ std::string dump_plan(const Plan& p) {
       }
       s << "  windows: input rows" << in.str() << "; output rows" << out.str() << "\n";
     }
+    if (lp.fused_into >= 0)
+      s << "  fused: on the tiles of " << p.g->layers[lp.fused_into].name()
+        << ", reading its output in their output buffers\n";
     dump_mat(s, lp.mat);
     if (lp.in_edge >= 0) s << "  in " << edge_text(p, p.edges[lp.in_edge]) << "\n";
     if (lp.residual_edge >= 0)
       s << "  residual " << edge_text(p, p.edges[lp.residual_edge]) << "\n";
-    if (lp.in_edge >= 0) {
+    if (lp.in_edge >= 0 || (lp.fused_into >= 0 && p.layers[lp.fused_into].in_edge >= 0)) {
       s << "  out obuf[" << lp.out_addr << "]";
       if (lp.out_alt != lp.out_addr) s << " and obuf[" << lp.out_alt << "]";
       s << "\n";

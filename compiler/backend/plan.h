@@ -180,6 +180,11 @@ struct LayerPlan {
   // A max-pool window of more than 32 pixels (pool_row_runs > 1): the maxima of its runs of
   // rows, one pixel each, at this obuf address before the POOL over them; -1 when none.
   int64_t pool_scratch = -1;
+  // Conv+pool fusion (place): a max-pool computed on the tiles of the matrix layer before it,
+  // part k on that layer's part k, reading its output where the THRESHes left it in the output
+  // buffer. fused_into: the pool's producer (the pool has no input edge); fused_pool: the
+  // matrix layer's pool. -1: none.
+  int fused_into = -1, fused_pool = -1;
   int output_index = -1;  // index in Program::outputs when the output is a network output
   int seq_sem = -1;       // sequential schedule: tokens "the previous inference is done"
   // Split matrices: contributor rg (>= 1) of a column group sends its partial sums, int32
@@ -206,11 +211,17 @@ struct Plan {
   Schedule schedule = Schedule::kPipelined;
   bool remap = true;              // BackendOptions::remap
   bool shifted_kernels = false;   // BackendOptions::shifted_kernels
+  bool pool_fusion = true;        // BackendOptions::pool_fusion
   std::vector<LayerPlan> layers;  // parallel to g->layers
   std::vector<Edge> edges;
   isa::Program program;  // tensors and data blocks, then the tiles (emit)
   const Value& value(int id) const { return g->values[id]; }
 };
+
+// The layer whose tiles hold `layer`'s parts: its fused_into, or itself.
+size_t host_layer(const Plan& p, size_t layer);
+// Part `part` of fused pool `layer`'s producer: the one on the same tile.
+const Part& producer_part(const Plan& p, size_t layer, const Part& part);
 
 // The matrix layer `layer` as its tiles compute it, and the output map as they see it: the
 // shifted-kernel view when partition() chose one, else the graph's layer and map.

@@ -18,7 +18,8 @@ namespace imc::compiler {
 
 namespace {
 
-// The next semaphore of a layer's tiles (their `counter`) if they have one more, else -1.
+// The next semaphore of a layer's tiles (their `counter`, which a fused pool shares with its
+// producer: host_layer) if they have one more, else -1.
 int spare_sem(const Plan& p, int& counter) {
   return counter < p.chip->tile.semaphores ? counter++ : -1;
 }
@@ -30,13 +31,13 @@ void assign_slot_sems(Plan& p, std::vector<int>& counter) {
   for (Edge& e : p.edges) {
     if (!e.double_buffered()) continue;
     if (e.producer >= 0) {
-      int& consumer = counter[static_cast<size_t>(e.consumer)];
-      int& producer = counter[static_cast<size_t>(e.producer)];
+      int& consumer = counter[host_layer(p, static_cast<size_t>(e.consumer))];
+      int& producer = counter[host_layer(p, static_cast<size_t>(e.producer))];
       if (consumer >= p.chip->tile.semaphores || producer >= p.chip->tile.semaphores) continue;
       e.data_sem_odd = spare_sem(p, consumer);
       e.credit_sem_odd = spare_sem(p, producer);
     } else if (!e.own.empty()) {
-      int& tiles = counter[static_cast<size_t>(e.consumer)];
+      int& tiles = counter[host_layer(p, static_cast<size_t>(e.consumer))];
       if (tiles + 2 > p.chip->tile.semaphores) continue;
       e.halo_sem_odd = spare_sem(p, tiles);
       e.halo_credit_sem_odd = spare_sem(p, tiles);
@@ -50,7 +51,7 @@ void assign_partial_sems(Plan& p, std::vector<int>& counter) {
   for (size_t i = 0; i < p.layers.size(); ++i) {
     LayerPlan& lp = p.layers[i];
     if (lp.partial_alt == lp.partial_slot) continue;
-    lp.partial_sem_odd = spare_sem(p, counter[i]);
+    lp.partial_sem_odd = spare_sem(p, counter[host_layer(p, i)]);
     if (lp.partial_sem_odd < 0) lp.partial_alt = lp.partial_slot;
   }
 }
@@ -60,8 +61,8 @@ void assign_partial_sems(Plan& p, std::vector<int>& counter) {
 void assign_third_sems(Plan& p, std::vector<int>& counter) {
   for (Edge& e : p.edges) {
     if (e.producer < 0 || e.slots < 3) continue;
-    int& consumer = counter[static_cast<size_t>(e.consumer)];
-    int& producer = counter[static_cast<size_t>(e.producer)];
+    int& consumer = counter[host_layer(p, static_cast<size_t>(e.consumer))];
+    int& producer = counter[host_layer(p, static_cast<size_t>(e.producer))];
     if (e.data_sem_odd < 0 || consumer >= p.chip->tile.semaphores ||
         producer >= p.chip->tile.semaphores) {
       e.slots = 2;
@@ -87,22 +88,24 @@ void schedule_tiles(Plan& p) {
     LayerPlan& lp = p.layers[i];
     for (int e : {lp.in_edge, lp.residual_edge}) {
       if (e < 0 || p.edges[e].producer < 0) continue;
-      p.edges[e].data_sem = next_sem(p, i, counter[i]);
+      p.edges[e].data_sem = next_sem(p, i, counter[host_layer(p, i)]);
     }
   }
   for (size_t i = 0; i < p.layers.size(); ++i)
-    for (int e : p.layers[i].out_edges) p.edges[e].credit_sem = next_sem(p, i, counter[i]);
+    for (int e : p.layers[i].out_edges)
+      p.edges[e].credit_sem = next_sem(p, i, counter[host_layer(p, i)]);
   for (size_t i = 0; i < p.layers.size(); ++i) {
     LayerPlan& lp = p.layers[i];
     if (lp.partial_bytes == 0) continue;
-    lp.partial_sem = next_sem(p, i, counter[i]);
-    lp.partial_credit_sem = next_sem(p, i, counter[i]);
+    lp.partial_sem = next_sem(p, i, counter[host_layer(p, i)]);
+    lp.partial_credit_sem = next_sem(p, i, counter[host_layer(p, i)]);
   }
   assign_input_rows(p);
   for (Edge& e : p.edges) {
     if (e.own.empty()) continue;
-    e.halo_sem = next_sem(p, static_cast<size_t>(e.consumer), counter[e.consumer]);
-    e.halo_credit_sem = next_sem(p, static_cast<size_t>(e.consumer), counter[e.consumer]);
+    const size_t c = static_cast<size_t>(e.consumer);
+    e.halo_sem = next_sem(p, c, counter[host_layer(p, c)]);
+    e.halo_credit_sem = next_sem(p, c, counter[host_layer(p, c)]);
   }
   if (p.schedule != Schedule::kSequential) {
     assign_slot_sems(p, counter);
@@ -111,7 +114,8 @@ void schedule_tiles(Plan& p) {
     return;
   }
   for (size_t i = 0; i < p.layers.size(); ++i)
-    if (p.edges[p.layers[i].in_edge].producer < 0) p.layers[i].seq_sem = next_sem(p, i, counter[i]);
+    if (p.layers[i].in_edge >= 0 && p.edges[p.layers[i].in_edge].producer < 0)
+      p.layers[i].seq_sem = next_sem(p, i, counter[host_layer(p, i)]);
 }
 
 }  // namespace imc::compiler

@@ -659,6 +659,47 @@ TEST(Pipeline, BlocksWhoseRowsOverlapAreOneWrite) {
   check(b, Schedule::kSequential);
 }
 
+// The reference model's shape (examples/fmnist_bnn): on tile8x8 its layers take all 64 tiles.
+// Its second 64-channel conv has two rows per tile and time to spare, so the 2x2 max-pool after
+// it runs on those tiles, reading their output buffers (conv+pool fusion): one pooled row per
+// tile, the pool's two tiles go to the 32 -> 64 conv (5 -> 7 tiles), and one inference takes
+// fewer cycles. The first 32-channel conv is the bottleneck: its pool keeps its own tiles.
+// Bit-exact, and the same program with --pool-fusion off is too.
+TEST(Pipeline, APoolRunsOnTheTilesOfTheConvBeforeItWhereTheChipIsFull) {
+  GraphBuilder b(30);
+  int x = b.input(isa::DType::kU8, 28, 28, 1);
+  x = b.conv(x, {32, 3, 1, 1, isa::DType::kB1});
+  x = b.pool(b.conv(x, {32, 3, 1, 1, isa::DType::kB1}), 2, 2);
+  x = b.conv(x, {64, 3, 1, 1, isa::DType::kB1});
+  x = b.pool(b.conv(x, {64, 3, 1, 1, isa::DType::kB1}), 2, 2);
+  x = b.conv(b.pool(x, 2, 2), {128, 3, 1, 0, isa::DType::kB1});
+  b.output(b.dense(x, 10, isa::DType::kI32));
+  std::map<bool, int64_t> one_inference;
+  for (const bool fusion : {true, false}) {
+    compiler::BackendOptions o;
+    o.pool_fusion = fusion;
+    std::vector<compiler::TilePart> parts;
+    o.parts = &parts;
+    compiler::compile_graph(b.graph(), Target{}.chip(), o);
+    std::map<int, std::set<int>> layers_on;  // tile -> layers
+    std::map<int, int> tiles_of;             // layer -> tiles
+    for (const compiler::TilePart& q : parts) {
+      layers_on[q.tile].insert(q.layer);
+      ++tiles_of[q.layer];
+    }
+    EXPECT_EQ(layers_on.size(), 64u);
+    int shared = 0;
+    for (const auto& [tile, layers] : layers_on) {
+      shared += layers.size() > 1;
+      if (layers.size() > 1) EXPECT_EQ(layers, (std::set<int>{4, 5})) << "tile " << tile;
+    }
+    EXPECT_EQ(shared, fusion ? 7 : 0);
+    EXPECT_EQ(tiles_of[3], fusion ? 7 : 5);  // the 32 -> 64 conv
+    one_inference[fusion] = check_with(b, o, {}, 1);
+  }
+  EXPECT_LT(one_inference[true], one_inference[false]);
+}
+
 // A layer with a one-pixel output (here a dense layer over the whole 12x12x16 map) has no
 // output rows to split over tiles. Its tile's link was its bottleneck: 288 B of map per
 // inference, 36 cycles at 64 bits, against 12 MVMs that spread over 4 crossbars. The pipelined

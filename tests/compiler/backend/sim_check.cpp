@@ -25,11 +25,16 @@ Target rram_exact() {
 
 int64_t check(compiler::testing::GraphBuilder& b, compiler::Schedule s, const Target& t, int n,
               bool shifted_kernels) {
-  const compiler::Graph g = b.graph();
-  const arch::ChipParams chip = t.chip();
   compiler::BackendOptions o;
   o.schedule = s;
   o.shifted_kernels = shifted_kernels;
+  return check_with(b, o, t, n);
+}
+
+int64_t check_with(compiler::testing::GraphBuilder& b, const compiler::BackendOptions& o,
+                   const Target& t, int n) {
+  const compiler::Graph g = b.graph();
+  const arch::ChipParams chip = t.chip();
   const isa::Program prog = compiler::compile_graph(g, chip, o);
   EXPECT_NO_THROW(isa::check_program(prog, chip));
   const compiler::Tensor input = b.random_input(n);  // ONNX layout (NCHW)

@@ -34,6 +34,9 @@ Target rram_exact();
 // `shifted_kernels`: BackendOptions::shifted_kernels.
 int64_t check(compiler::testing::GraphBuilder& b, compiler::Schedule s, const Target& t = {},
               int n = 3, bool shifted_kernels = false);
+// The same with every backend option given (dumps and parts ignored).
+int64_t check_with(compiler::testing::GraphBuilder& b, const compiler::BackendOptions& o,
+                   const Target& t = {}, int n = 3);
 
 // The plan after backend pass `pass` (imcc --dump-after) for b's graph on `t`.
 std::string dumped(const compiler::testing::GraphBuilder& b, const char* pass,
