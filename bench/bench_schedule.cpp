@@ -153,10 +153,12 @@ Net mlp() {
 bool run_schedule(const std::string& bench, const compiler::Graph& g, const arch::ChipParams& chip,
                   const std::string& arch, Schedule s, int batch, const compiler::Tensor& x,
                   const std::vector<int32_t>& want, int64_t& cycles, isa::Program& prog,
-                  bool shifted_kernels = false, std::vector<compiler::TilePart>* parts = nullptr) {
+                  bool shifted_kernels = false, std::vector<compiler::TilePart>* parts = nullptr,
+                  bool halves = true) {
   compiler::BackendOptions o;
   o.schedule = s;
   o.shifted_kernels = shifted_kernels;
+  o.halves = halves;
   o.parts = parts;
   prog = compiler::compile_graph(g, chip, o);
   isa::check_program(prog, chip);
@@ -328,6 +330,26 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
   emit(n.name, "pipelined_cycles_shifted_kernels", static_cast<double>(pipe_sk), "cycles");
   emit(n.name, "sequential_speedup_shifted_kernels", double(seq) / double(seq_sk), "ratio");
   emit(n.name, "pipelined_speedup_shifted_kernels", double(pipe) / double(pipe_sk), "ratio");
+
+  // Maps handed over whole (imcc --handover whole): the batch, one inference alone, and the
+  // steady state, as above.
+  int64_t pipe_w = 0;
+  isa::Program pipe_w_prog;
+  const bool ok_w = run_schedule(n.name, g, chip, arch, Schedule::kPipelined, batch, x, want,
+                                 pipe_w, pipe_w_prog, false, nullptr, false);
+  const test::SimRun one_w = test::simulate(pipe_w_prog, arch, 1, x1.values);
+  const test::SimRun twice_w = test::simulate(pipe_w_prog, arch, 2 * batch, x2.values);
+  emit(n.name, "whole_handover_bit_exact",
+       ok_w && one_w.status == 0 && twice_w.status == 0 &&
+               one_w.output == compiler::testing::naive_run(g, x1)[0].values &&
+               twice_w.output == compiler::testing::naive_run(g, x2)[0].values
+           ? 1
+           : 0,
+       "bool");
+  emit(n.name, "pipelined_cycles_whole_handover", static_cast<double>(pipe_w), "cycles");
+  emit(n.name, "one_inference_cycles_whole_handover", static_cast<double>(one_w.cycles), "cycles");
+  emit(n.name, "steady_cycles_per_inference_whole_handover",
+       double(twice_w.cycles - pipe_w) / batch, "cycles");
 }
 
 // About 1M binary weights: b1 512 -> 4 x dense 512 (each 512x512, one tile) -> 10.

@@ -26,7 +26,8 @@ constexpr const char* kVersion = "imcc 0.1.0";
 
 struct Args {
   std::string arch, model, output, input_type, schedule = "pipelined", placement = "noc",
-                                               positions = "1", pool_fusion = "auto", dump_after;
+                                               positions = "1", pool_fusion = "auto",
+                                               handover = "halves", dump_after;
   std::string input;  // --reference
   std::vector<std::string> sets;
   bool reference = false, binary = false;
@@ -93,6 +94,9 @@ int compile(const Args& a) {
   if (a.pool_fusion != "auto" && a.pool_fusion != "off")
     throw arch::InputError("--pool-fusion " + a.pool_fusion + ": expected auto or off");
   o.pool_fusion = a.pool_fusion == "auto";
+  if (a.handover != "whole" && a.handover != "halves")
+    throw arch::InputError("--handover " + a.handover + ": expected whole or halves");
+  o.halves = a.handover == "halves";
   if (!a.dump_after.empty() && !is_frontend_pass(a.dump_after)) {
     const auto& names = compiler::backend_pass_names();
     if (std::find(names.begin(), names.end(), a.dump_after) == names.end()) {
@@ -137,6 +141,10 @@ int main(int argc, char* argv[]) {
       "pool-fusion", po::value(&a.pool_fusion)->default_value("auto"),
       "pipelined: auto (a max-pool is computed on the tiles of the conv before it when the "
       "chip has no tile to spare and those tiles have the time) or off")(
+      "handover", po::value(&a.handover)->default_value("halves"),
+      "pipelined: whole (a layer hands its rows over once computed) or halves (where its "
+      "tiles compute long enough, the first half of the columns as soon as it is computed, "
+      "and the next layer starts on it: lower latency, a few more issue slots)")(
       "dump-after", po::value(&a.dump_after), "print the IR after this pass (--list-passes)")(
       "list-passes", "print the pass names")("set", po::value(&a.sets)->composing(),
                                              "override an arch file field: path.to.key=value")(

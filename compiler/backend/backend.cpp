@@ -34,6 +34,7 @@ isa::Program compile_graph(const Graph& g, const arch::ChipParams& chip, const B
   plan.remap = o.remap;
   plan.shifted_kernels = o.shifted_kernels;
   plan.pool_fusion = o.pool_fusion;
+  plan.halves = o.halves;
   plan.layers.resize(g.layers.size());
   for (const Pass& pass : kPasses) {
     pass.run(plan);

@@ -38,6 +38,10 @@ struct BackendOptions {
   // Pipelined, on a chip with no tile to spare: a max-pool computed on the tiles of the matrix
   // layer before it where they have the time (conv+pool fusion, place); false: its own tiles.
   bool pool_fusion = true;
+  // Pipelined: maps between layers whose tiles compute long enough handed over in two halves
+  // of their columns, the consumer starting on the first (Edge::halves): one inference sooner
+  // done, at a few more issue slots per inference; false: whole maps.
+  bool halves = true;
   std::string dump_after;                  // a pass name (backend_pass_names()), "" for none
   std::ostream* dump = nullptr;            // where the dump goes
   std::vector<TilePart>* parts = nullptr;  // when set: every tile program's part, layer order

@@ -377,8 +377,49 @@ isa::Addr out_addr(const LayerPlan& lp, int64_t offset, int64_t stride) {
   return a;
 }
 
+// Columns [x0, x1) of rows r of edge e's map from producer part `from`'s output buffer into
+// consumer part c's slot: a SEND per row (a LOOP over all rows but the last), the last one
+// raising `sems`. Whole pixels only (Edge::halves).
+void send_columns(const Plan& p, int e, const Part& from, const Part& c, Rows r, int64_t x0,
+                  int64_t x1, SlotSems sems, std::vector<Command>& out) {
+  const Edge& edge = p.edges[e];
+  const LayerPlan& lp = p.layers[edge.producer];
+  const Value& v = p.value(edge.value);
+  const int64_t pix = pixel_bytes(v), row = v.w * pix;
+  const MapWindow dst = edge_window(p, e, c);
+  const int64_t src_lo = output_window(p, static_cast<size_t>(edge.producer), from).rows.lo;
+  auto one = [&](int64_t y, int64_t stride, SlotSems s) {
+    return with_sems(send(c.tile, slot_addr(edge, dst.offset(y) + x0 * pix, {{1, stride}}),
+                          out_addr(lp, (y - src_lo) * row + x0 * pix, stride), (x1 - x0) * pix, -1),
+                     s);
+  };
+  if (r.hi - r.lo == 2) out.push_back(one(r.lo, 0, SlotSems{}));
+  if (r.hi - r.lo > 2) {
+    out.push_back(loop(r.hi - r.lo - 1));
+    out.push_back(one(r.lo, row, SlotSems{}));
+    out.push_back(end_loop());
+  }
+  out.push_back(one(r.hi - 1, 0, sems));
+}
+
+// A part whose output moves in halves (Edge::halves): its first split_col columns, as soon
+// as they are computed, after a credit from each reader.
+void pass_first_half(const Plan& p, size_t i, const Part& part, std::vector<Command>& out) {
+  const LayerPlan& lp = p.layers[i];
+  for (int e : lp.out_edges) {
+    const Edge& edge = p.edges[e];
+    const std::vector<const Part*> to = receivers(p, e, part);
+    if (!edge.halves() || to.empty()) continue;
+    out.push_back(
+        with_sems(wait(edge.credit_sem, static_cast<int64_t>(to.size())), edge.credit_sems()));
+    for (const Part* c : to)
+      send_columns(p, e, part, *c, overlap(p, e, part, *c), 0, lp.split_col, edge.data_sems(), out);
+  }
+}
+
 // An owner part: its output (channels of its column group) to every consumer part that reads
-// it, and to the global buffer when it is a network output.
+// it, and to the global buffer when it is a network output. A map moving in halves: the rest
+// of its columns.
 void pass_output(const Plan& p, size_t i, const Part& part, std::vector<Command>& out) {
   const LayerPlan& lp = p.layers[i];
   const Value& o = p.value(p.g->layers[i].output());
@@ -388,6 +429,12 @@ void pass_output(const Plan& p, size_t i, const Part& part, std::vector<Command>
     const Edge& edge = p.edges[e];
     const std::vector<const Part*> to = receivers(p, e, part);
     if (to.empty()) continue;
+    if (edge.halves()) {
+      for (const Part* c : to)
+        send_columns(p, e, part, *c, overlap(p, e, part, *c), lp.split_col, o.w, edge.data_sems_b(),
+                     out);
+      continue;
+    }
     out.push_back(
         with_sems(wait(edge.credit_sem, static_cast<int64_t>(to.size())), edge.credit_sems()));
     for (const Packet& k : packets(p, e, part)) {
@@ -471,10 +518,22 @@ void emit_inference(const Plan& p, size_t i, const Part& part, std::vector<Comma
   if (adds_partials(p, i, part))
     out.push_back(with_sems(wait(lp.partial_sem, lp.mat.groups[part.group].row_groups - 1),
                             lp.partial_sems()));
-  if (l.kind == Layer::Kind::kMat)
-    emit_mat_compute(p, i, part, out);
-  else
-    emit_pool_compute(p, i, part, out);
+  auto compute = [&](Columns cols) {
+    if (l.kind == Layer::Kind::kMat)
+      emit_mat_compute(p, i, part, out, cols);
+    else
+      emit_pool_compute(p, i, part, out, cols);
+  };
+  if (lp.split_col > 0) {  // in halves (Edge::halves): the first, its hand-over, the rest
+    compute({0, lp.split_col});
+    pass_first_half(p, i, part, out);
+    const Edge& in = p.edges[lp.in_edge];
+    const int64_t from = in.halves() ? packets_to(p, lp.in_edge, part) : 0;
+    if (from > 0) out.push_back(with_sems(wait(in.data_sem_b, from), in.data_sems_b()));
+    compute({lp.split_col, INT64_MAX});
+  } else {
+    compute({});
+  }
   for (int e : in_edges(lp))
     if (reads_edge(p, e, part) && prefetches(p, e)) send_rows(p, e, part, 1, true, out);
   give_credits(p, lp, part, CreditTime::kComputed, out);

@@ -447,15 +447,26 @@ std::vector<Run> column_runs(const MatLayer& m, const Value& in, const Value& o,
   return {Run{0, o.w, 0, true}};
 }
 
+// The parts of runs `xs` inside columns c.
+std::vector<Run> clipped(const std::vector<Run>& xs, Columns c) {
+  std::vector<Run> out;
+  for (const Run& r : xs) {
+    const int64_t lo = std::max(r.lo, c.lo), hi = std::min(r.lo + r.n, c.hi);
+    if (hi > lo) out.push_back({lo, hi - lo, r.valid, r.per_position});
+  }
+  return out;
+}
+
 }  // namespace
 
-void emit_mat_compute(const Plan& p, size_t layer, const Part& part, std::vector<Command>& out) {
+void emit_mat_compute(const Plan& p, size_t layer, const Part& part, std::vector<Command>& out,
+                      Columns cols) {
   const MatLayer& m = mat_of(p, layer);
   const Value& in = p.value(m.input);
   const Value& o = computed_map(p, layer);
   const Group& g = p.layers[layer].mat.groups[part.group];
   Rotation next;
-  const std::vector<Run> xs = column_runs(m, in, o, g);
+  const std::vector<Run> xs = clipped(column_runs(m, in, o, g), cols);
   // One THRESH for up to half the banks: the other half take the next positions' MVMs.
   for (const Run& ry : runs(part.oy0, part.oy1, in.h, m.kh, m.stride_h, m.pad_top))
     for (const Run& rx : xs)
@@ -467,13 +478,14 @@ void emit_mat_compute(const Plan& p, size_t layer, const Part& part, std::vector
                 out);
 }
 
-void emit_pool_compute(const Plan& p, size_t layer, const Part& part, std::vector<Command>& out) {
+void emit_pool_compute(const Plan& p, size_t layer, const Part& part, std::vector<Command>& out,
+                       Columns cols) {
   Rotation next;
   const PoolLayer& m = p.g->layers[layer].pool;
   const Value& in = p.value(m.input);
   const Value& o = p.value(m.output);
   for (const Run& ry : runs(part.oy0, part.oy1, in.h, m.kh, m.stride_h, m.pad_top))
-    for (const Run& rx : runs(0, o.w, in.w, m.kw, m.stride_w, m.pad_left))
+    for (const Run& rx : clipped(runs(0, o.w, in.w, m.kw, m.stride_w, m.pad_left), cols))
       emit_rect(ry, rx, 1, 1, 1, next,
                 {[&](const At& at) { pool_body(p, layer, part, ry, rx, at, out); },
                  [](const At&, int64_t, bool) {}},

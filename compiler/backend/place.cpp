@@ -293,6 +293,11 @@ void place_mat(Plan& p, size_t i) {
 // docs/platform.md: the largest of issue slots, crossbar time and thresholder time, per
 // output position: per MVM's positions for a shifted-kernel view).
 double group_cost(const Plan& p, size_t i, const Group& g, int crossbars) {
+  const GroupTime t = group_time(p, i, g, crossbars);
+  return std::max(t.issue, t.busy);
+}
+
+GroupTime group_time(const Plan& p, size_t i, const Group& g, int crossbars) {
   const arch::TileParams& t = p.chip->tile;
   const Value& out = computed_map(p, i);  // positions of one MVM each
   const double positions = static_cast<double>(out.h * out.w);
@@ -321,14 +326,17 @@ double group_cost(const Plan& p, size_t i, const Group& g, int crossbars) {
   const double lanes = double(g.channels()) / t.thresholder_lanes + double(t.threshold_cycles) / r;
   // With one set of accumulator ranges, the next copy group's MVMs wait for the requantization.
   const bool waits = g.banks == 1 && positions > r;
-  return positions * std::max(issue, waits ? xbar + lanes : std::max(xbar, lanes));
+  return {positions * issue, positions * (waits ? xbar + lanes : std::max(xbar, lanes))};
 }
 
-double layer_cost(const Plan& p, size_t i) {
+GroupTime layer_time(const Plan& p, size_t i) {
   const Layer& l = p.g->layers[i];
   if (l.kind == Layer::Kind::kMat) {
-    double worst = 0;
-    for (const Group& g : p.layers[i].mat.groups) worst = std::max(worst, group_cost(p, i, g));
+    GroupTime worst;
+    for (const Group& g : p.layers[i].mat.groups) {
+      const GroupTime t = group_time(p, i, g);
+      if (std::max(t.issue, t.busy) >= std::max(worst.issue, worst.busy)) worst = t;
+    }
     return worst;
   }
   const arch::TileParams& t = p.chip->tile;
@@ -339,7 +347,13 @@ double layer_cost(const Plan& p, size_t i) {
   const int pools = runs > 1 ? runs + 1 : 1;
   const double pool = std::ceil(double(in.c * l.pool.kh * l.pool.kw) / t.pool_lanes) +
                       (runs > 1 ? std::ceil(double(in.c * runs) / t.pool_lanes) : 0.0);
-  return static_cast<double>(out.h * out.w) * std::max<double>(t.issue_cycles * pools, pool);
+  const double positions = static_cast<double>(out.h * out.w);
+  return {positions * t.issue_cycles * pools, positions * pool};
+}
+
+double layer_cost(const Plan& p, size_t i) {
+  const GroupTime t = layer_time(p, i);
+  return std::max(t.issue, t.busy);
 }
 
 namespace {

@@ -210,6 +210,10 @@ std::string edge_text(const Plan& p, const Edge& e) {
       << "; 2, 5, ...: " << e.data_sem_third << ", " << e.credit_sem_third << ")";
   else if (e.data_sem_odd >= 0)
     s << " (odd inferences: " << e.data_sem_odd << ", " << e.credit_sem_odd << ")";
+  if (e.halves()) {
+    s << ", in halves: the second on data_sem " << e.data_sem_b << ", " << e.data_sem_b_odd;
+    if (e.data_sem_b_third >= 0) s << ", " << e.data_sem_b_third;
+  }
   return s.str();
 }
 
@@ -278,6 +282,7 @@ std::string dump_plan(const Plan& p) {
       }
       s << "  windows: input rows" << in.str() << "; output rows" << out.str() << "\n";
     }
+    if (lp.split_col > 0) s << "  output columns 0.." << lp.split_col - 1 << " computed first\n";
     if (lp.fused_into >= 0)
       s << "  fused: on the tiles of " << p.g->layers[lp.fused_into].name()
         << ", reading its output in their output buffers\n";

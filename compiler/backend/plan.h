@@ -122,6 +122,13 @@ struct Edge {
   // counting on data_sem, data_sem_odd, data_sem_third for n % 3 = 0, 1, 2 (and the credits
   // alike; docs/isa.md thirdsem), so the producer may run two inferences ahead of a reader.
   int data_sem_third = -1, credit_sem_third = -1;
+  // Streamed in two halves (schedule, assign_halves): the producer parts SEND the columns
+  // before their layer's split_col as soon as they are computed, raising data_sems(), the rest
+  // after, raising these (one per slot, as the first); the consumer computes the output
+  // columns its first half reaches, then WAITs for the rest. -1: the map moves whole.
+  int data_sem_b = -1, data_sem_b_odd = -1, data_sem_b_third = -1;
+  bool halves() const { return data_sem_b >= 0; }
+  SlotSems data_sems_b() const { return {data_sem_b, data_sem_b_odd, data_sem_b_third}; }
   // The network input read by several parts (pipelined): own[k] are the rows consumer part k
   // LOADs; it SENDs those another part reads to it (raising that part's halo_sem, after a
   // credit on its own halo_credit_sem), so the global buffer sends every byte once. Empty:
@@ -185,6 +192,9 @@ struct LayerPlan {
   // buffer. fused_into: the pool's producer (the pool has no input edge); fused_pool: the
   // matrix layer's pool. -1: none.
   int fused_into = -1, fused_pool = -1;
+  // Output columns [0, split_col) are computed (and, on a streamed out edge, handed over)
+  // before the rest (Edge::halves); 0: the whole rows in one pass.
+  int64_t split_col = 0;
   int output_index = -1;  // index in Program::outputs when the output is a network output
   int seq_sem = -1;       // sequential schedule: tokens "the previous inference is done"
   // Split matrices: contributor rg (>= 1) of a column group sends its partial sums, int32
@@ -212,6 +222,7 @@ struct Plan {
   bool remap = true;              // BackendOptions::remap
   bool shifted_kernels = false;   // BackendOptions::shifted_kernels
   bool pool_fusion = true;        // BackendOptions::pool_fusion
+  bool halves = true;             // BackendOptions::halves
   std::vector<LayerPlan> layers;  // parallel to g->layers
   std::vector<Edge> edges;
   isa::Program program;  // tensors and data blocks, then the tiles (emit)
@@ -296,6 +307,13 @@ int64_t plane_bytes(const Value& v);  // h * w elements of one channel
 // one row range (place.cpp; a rough model of docs/platform.md: issue slots or crossbar time
 // per output position), and of group g.
 double layer_cost(const Plan& p, size_t i);
+// The two sides of that estimate: the sequencer's issue slots, and the busiest unit's time
+// (crossbars, thresholder, pooling unit); the cost is the larger.
+struct GroupTime {
+  double issue = 0, busy = 0;
+};
+GroupTime layer_time(const Plan& p, size_t i);
+GroupTime group_time(const Plan& p, size_t i, const Group& g, int crossbars = 0);
 // `crossbars`: how many of them its MVMs spread over; 0: one per copy (Group::replicas).
 double group_cost(const Plan& p, size_t i, const Group& g, int crossbars = 0);
 

@@ -73,6 +73,86 @@ void assign_third_sems(Plan& p, std::vector<int>& counter) {
   }
 }
 
+// The output columns [0, x) of a layer with kernel width kw, stride sw and left padding pl
+// whose windows lie inside input columns [0, xin).
+int64_t columns_within(int64_t xin, int kw, int sw, int pl) {
+  const int64_t reach = xin + pl - kw;  // the last window start inside: x * sw <= reach
+  return reach < 0 ? 0 : reach / sw + 1;
+}
+
+// The share of layer i's work on its busiest part: its rows over the map's.
+double busiest_share(const Plan& p, size_t i) {
+  int64_t rows = 0;
+  for (const Part& q : p.layers[i].parts) rows = std::max(rows, q.oy1 - q.oy0);
+  return double(rows) / double(p.value(p.g->layers[i].output()).h);
+}
+
+// Whether edge e may move in halves: between layers each on one tile per row range (no column
+// or row groups, no fused pool, no shifted kernel copies), the consumer's input, with a
+// semaphore per slot, on a NoC without multicast, on tiles without MVM runs (a split row cuts
+// them: the reference model over 64 ran 8612 -> 9129 cycles). And where the halves pay: each part
+// of both layers computes for at least kLeastCycles per inference (a half of less saves less than
+// its hand-over costs: the 5-layer CNN, all in halves, ran 32.7 -> 49 cycles per inference, one
+// inference 360 -> 354), and its issue slots plus the kHalvesIssue more that halves take (a
+// WAIT, SENDs per row, THRESHes where the split cuts a group of copies) stay within the
+// slowest part's estimate: the reference model's second conv is issue-bound, and with halves
+// there it ran 125 -> 131 cycles per image.
+constexpr double kLeastCycles = 32, kHalvesIssue = 8;
+
+bool streamable(const Plan& p, const Edge& e) {
+  if (e.producer < 0 || p.layers[e.consumer].in_edge < 0 || e.data_sem_odd < 0 ||
+      p.chip->noc.multicast || p.chip->tile.mvm_repeat)
+    return false;
+  if (&p.edges[p.layers[e.consumer].in_edge] != &e) return false;
+  double period = 0;
+  for (size_t j = 0; j < p.layers.size(); ++j)
+    period = std::max(period, layer_cost(p, j) * busiest_share(p, j));
+  for (int k : {e.producer, e.consumer}) {
+    const size_t i = static_cast<size_t>(k);
+    const LayerPlan& lp = p.layers[i];
+    if (lp.mat.groups.size() > 1 || lp.positions > 1 || lp.fused_pool >= 0 || lp.fused_into >= 0)
+      return false;
+    const double share = busiest_share(p, i);
+    if (layer_cost(p, i) * share < kLeastCycles ||
+        layer_time(p, i).issue * share + kHalvesIssue > period)
+      return false;
+  }
+  return true;
+}
+
+// Maps handed over in two halves of their columns (Edge::halves), in layer order: a producer
+// computes the columns before its split_col first (half its row, or what its own first half
+// of input reaches) and hands them over at once; its consumer computes the output columns
+// those reach, then waits for the rest. Where the consumer's tile has the semaphores and both
+// halves are at least `kLeast` columns wide.
+void assign_halves(Plan& p, std::vector<int>& counter) {
+  constexpr int64_t kLeast = 2;
+  for (size_t c = 0; c < p.layers.size(); ++c) {
+    LayerPlan& lc = p.layers[c];
+    if (lc.in_edge < 0) continue;
+    Edge& e = p.edges[lc.in_edge];
+    if (!streamable(p, e)) continue;
+    const Layer& l = p.g->layers[c];
+    const int64_t w_in = p.value(e.value).w, w_out = p.value(l.output()).w;
+    LayerPlan& lp = p.layers[e.producer];
+    const int64_t split_in = lp.split_col > 0 ? lp.split_col : w_in / 2;
+    const int64_t split_out =
+        l.kind == Layer::Kind::kMat
+            ? columns_within(split_in, l.mat.kw, l.mat.stride_w, l.mat.pad_left)
+            : columns_within(split_in, l.pool.kw, l.pool.stride_w, l.pool.pad_left);
+    if (split_in < kLeast || w_in - split_in < kLeast || split_out < 1 || split_out >= w_out)
+      continue;
+    int& tiles = counter[host_layer(p, c)];
+    const int need = e.data_sem_third >= 0 ? 3 : 2;
+    if (tiles + need > p.chip->tile.semaphores) continue;
+    e.data_sem_b = spare_sem(p, tiles);
+    e.data_sem_b_odd = spare_sem(p, tiles);
+    if (need == 3) e.data_sem_b_third = spare_sem(p, tiles);
+    lp.split_col = split_in;
+    lc.split_col = split_out;
+  }
+}
+
 int next_sem(const Plan& p, size_t layer, int& counter) {
   if (counter >= p.chip->tile.semaphores)
     throw BackendError("layer '" + p.g->layers[layer].name() + "': needs more than the " +
@@ -111,6 +191,7 @@ void schedule_tiles(Plan& p) {
     assign_slot_sems(p, counter);
     assign_partial_sems(p, counter);
     assign_third_sems(p, counter);
+    if (p.halves) assign_halves(p, counter);
     return;
   }
   for (size_t i = 0; i < p.layers.size(); ++i)

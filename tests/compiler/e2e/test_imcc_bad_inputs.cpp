@@ -63,7 +63,8 @@ ToolRun compile_bnn_cnn(const std::string& out, const std::string& options) {
 // Option values imcc does not know are refused like bad files: exit 2, one line, no output.
 TEST(ImccOptions, UnknownScheduleOrPlacementIsRefused) {
   for (const std::string option :
-       {"--schedule fastest", "--placement random", "--positions-per-mvm 2", "--pool-fusion on"}) {
+       {"--schedule fastest", "--placement random", "--positions-per-mvm 2", "--pool-fusion on",
+        "--handover pieces"}) {
     const std::string out = temp_dir() + "/out.cmd";
     const ToolRun r = compile_bnn_cnn(out, option);
     EXPECT_EQ(r.status, 2) << r.err;
