@@ -8,6 +8,7 @@
 // whose matrix is small is first seen with shifted kernel copies (shifted_kernels.h), P output
 // positions per MVM, when that costs fewer crossbar cycles per position.
 #include <algorithm>
+#include <numeric>
 
 #include "compiler/backend/fit.h"
 #include "compiler/backend/passes.h"
@@ -18,7 +19,23 @@ namespace imc::compiler {
 
 namespace {
 
-std::vector<RowBlock> row_blocks(const MatLayer& m, const Value& in, int rows) {
+// Channel slices of a vector longer than a crossbar: as many as slices of `most` rows take,
+// evened out in units that cost no extra step: a byte of the packed pixel, a crossbar read
+// step, an input-buffer word. A crossbar is written one row per step and its tallest slice
+// sets when the layer can start: the MLP's 784 u8 inputs on tile8x8 are 224 + 224 + 224 + 112
+// rows, not 256 + 256 + 256 + 16.
+int evened_slice(const arch::TileParams& t, int c, int most, int bits) {
+  int unit = std::max(1, 8 / std::min(8, bits));
+  if (t.crossbar.rows_per_step < t.crossbar.rows) unit = std::lcm(unit, t.crossbar.rows_per_step);
+  unit = std::lcm<int64_t>(unit, std::max<int64_t>(1, t.input_buffer.width_bits / bits));
+  if (unit > most) return most;
+  const int slices = (c + most - 1) / most;
+  const int per = ((c + slices - 1) / slices + unit - 1) / unit * unit;
+  return std::min(per, most);
+}
+
+std::vector<RowBlock> row_blocks(const arch::TileParams& t, const MatLayer& m, const Value& in,
+                                 int rows) {
   const int c = static_cast<int>(in.c);
   std::vector<RowBlock> out;
   if (m.kw * c <= rows && m.kw <= isa::kMaxSegments) {
@@ -33,8 +50,8 @@ std::vector<RowBlock> row_blocks(const MatLayer& m, const Value& in, int rows) {
   } else {
     // Channel slices must start on a byte of the packed pixel.
     const int per_byte = 8 / std::min(8, isa::bits_per_element(in.type));
-    const int per = rows - rows % per_byte;
-    if (per == 0) throw BackendError("layer '" + m.name + "': crossbar has too few rows");
+    if (rows < per_byte) throw BackendError("layer '" + m.name + "': crossbar has too few rows");
+    const int per = evened_slice(t, c, rows - rows % per_byte, isa::bits_per_element(in.type));
     for (int ky = 0; ky < m.kh; ++ky)
       for (int kx = 0; kx < m.kw; ++kx)
         for (int c0 = 0; c0 < c; c0 += per)
@@ -73,12 +90,12 @@ void partition(Plan& p) {
       Value plane = in;
       plane.c = 1;
       for (int c = 0; c < in.c; ++c)
-        for (RowBlock b : row_blocks(m, plane, xb.rows)) {
+        for (RowBlock b : row_blocks(p.chip->tile, m, plane, xb.rows)) {
           b.c0 = c;
           mp.row_blocks.push_back(b);
         }
     } else {
-      mp.row_blocks = row_blocks(m, in, xb.rows);
+      mp.row_blocks = row_blocks(p.chip->tile, m, in, xb.rows);
     }
     const bool ternary = std::count(m.weights.begin(), m.weights.end(), 0) > 0;
     mp.weight_type = ternary ? isa::DType::kT2 : isa::DType::kB1;
