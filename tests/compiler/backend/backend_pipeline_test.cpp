@@ -612,6 +612,28 @@ TEST(Pipeline, BlocksSpreadOverCrossbars) {
   EXPECT_EQ(xbars.size(), 4u);
 }
 
+// A vector longer than a crossbar is cut into as many slices as 256-row ones take, evened out
+// in whole input-buffer words (32 u8 elements on tile8x8): 784 u8 inputs are 224 + 224 + 224 +
+// 112 rows, so no crossbar takes more than 224 row writes (256 + 256 + 256 + 16 took 256).
+// rram4x4 reads 16 rows a step: its 64-row slices stay. Bit-exact.
+TEST(Pipeline, SlicesOfALongVectorAreEvenedOut) {
+  GraphBuilder b(22);
+  int x = b.input(isa::DType::kU8, 1, 1, 784);
+  b.output(b.dense(x, 10, isa::DType::kI32));
+  std::multiset<int64_t> rows;
+  for (const isa::TileProgram& t : compile(b, Schedule::kSequential).tiles)
+    for (const isa::Command& w : t.commands)
+      if (w.op == Opcode::kMvm) rows.insert(w.gather.elems);
+  EXPECT_EQ(rows, (std::multiset<int64_t>{112, 224, 224, 224}));
+  check(b, Schedule::kPipelined);
+  std::set<int64_t> rram;
+  for (const isa::TileProgram& t :
+       compiler::compile_graph(b.graph(), rram_exact().chip(), compiler::BackendOptions{}).tiles)
+    for (const isa::Command& w : t.commands)
+      if (w.op == Opcode::kMvm) rram.insert(w.gather.elems);
+  EXPECT_EQ(rram, (std::set<int64_t>{16, 64}));
+}
+
 // Blocks side by side on the same rows of a crossbar are programmed by one WXB (a crossbar
 // row is written in one step): the 12 blocks of 192x10 sit three to a crossbar, so the four
 // crossbars get one 192x30 write each and are programmed in 192 row writes, not 576 (on one
