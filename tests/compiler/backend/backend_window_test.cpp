@@ -190,15 +190,15 @@ Target small_buffers() {
 
 class RandomWindows : public ::testing::TestWithParam<unsigned> {};
 
-TEST_P(RandomWindows, MatchesTheNaiveEvaluator) {
-  GraphBuilder b(GetParam());
+GraphBuilder random_windowed_cnn(unsigned seed) {
+  GraphBuilder b(seed);
   const int64_t h = b.uniform(12, 20), w = b.uniform(12, 20);
-  int x = b.input(GetParam() % 2 ? DType::kU8 : DType::kI8, h, w, 1);
-  const DType act = GetParam() % 3 ? DType::kB1 : DType::kT2;
+  int x = b.input(seed % 2 ? DType::kU8 : DType::kI8, h, w, 1);
+  const DType act = seed % 3 ? DType::kB1 : DType::kT2;
   const int k = 1 + 2 * b.uniform(0, 2);
   const int c = 8 * b.uniform(2, act == DType::kT2 ? 3 : 6);
-  x = b.conv(x, {c, k, 1, k / 2, act, GetParam() % 3 == 0});
-  x = b.conv(x, {c, 3, 1, 1, act, GetParam() % 4 == 0, x, b.uniform(1, 3), 0});
+  x = b.conv(x, {c, k, 1, k / 2, act, seed % 3 == 0});
+  x = b.conv(x, {c, 3, 1, 1, act, seed % 4 == 0, x, b.uniform(1, 3), 0});
   x = b.pool(x, 2, 2);
   // The dense layer over the map reads it whole: pool until it fits half a buffer.
   while (compiler::map_bytes(b.graph().values[x]) > 256) x = b.pool(x, 3, 2, 1);
@@ -206,12 +206,44 @@ TEST_P(RandomWindows, MatchesTheNaiveEvaluator) {
   const compiler::testing::Window whole{static_cast<int>(v.h), static_cast<int>(v.w)};
   x = b.mat(x, act, b.uniform(8, 40), whole, false);
   b.output(b.dense(x, 10, DType::kI32));
+  return b;
+}
+
+TEST_P(RandomWindows, MatchesTheNaiveEvaluator) {
+  GraphBuilder b = random_windowed_cnn(GetParam());
   const std::string d = dumped(b, "place", Schedule::kSequential, small_buffers());
   EXPECT_TRUE(has(d, "  windows: input rows")) << "no layer needed windows:\n" << d;
   for (Schedule s : {Schedule::kSequential, Schedule::kPipelined}) check(b, s, small_buffers(), 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, RandomWindows, ::testing::Range(1u, 11u));
+
+// The same networks on meshes small enough that the layers take every tile, with small and
+// with tile8x8's buffers: pools fused into the conv before them (reading windows of its
+// output) and maps handed over in halves, where imcc takes them, must equal the naive
+// evaluator too; over the seeds both happen (10 programs with a fused pool, 9 with halves).
+TEST(RandomWindows, FusedPoolsAndHalvesOnFullChipsMatchTheNaiveEvaluator) {
+  int fused = 0, halves = 0;
+  for (unsigned seed = 1; seed < 11; ++seed)
+    for (const char* mesh : {"3", "4"})
+      for (const Target& chip : {small_buffers(), Target{}}) {
+        GraphBuilder b = random_windowed_cnn(seed);
+        Target t = chip;
+        t.sets.push_back(arch::parse_override(std::string("mesh.rows=") + mesh));
+        t.sets.push_back(arch::parse_override(std::string("mesh.cols=") + mesh));
+        std::string d;
+        try {
+          d = dumped(b, "schedule", Schedule::kPipelined, t);
+        } catch (const compiler::BackendError&) {
+          continue;  // does not fit this mesh
+        }
+        fused += has(d, "  fused: on the tiles of");
+        halves += has(d, ", in halves: the second on data_sem");
+        check(b, Schedule::kPipelined, t, 3);
+      }
+  EXPECT_GT(fused, 0);
+  EXPECT_GT(halves, 0);
+}
 
 }  // namespace
 }  // namespace imc::test
