@@ -218,15 +218,21 @@ TEST_P(RandomWindows, MatchesTheNaiveEvaluator) {
 
 INSTANTIATE_TEST_SUITE_P(Seeds, RandomWindows, ::testing::Range(1u, 11u));
 
-// The same networks on meshes small enough that the layers take every tile, with small and
-// with tile8x8's buffers: pools fused into the conv before them (reading windows of its
-// output) and maps handed over in halves, where imcc takes them, must equal the naive
-// evaluator too; over the seeds both happen (10 programs with a fused pool, 9 with halves).
+// Buffers that hold two slots of a window: windows handed over in halves.
+Target one_kib_buffers() {
+  return {kTile8x8,
+          {{"tile.input_buffer.capacity", "1KiB"}, {"tile.output_buffer.capacity", "1KiB"}}};
+}
+
+// The same networks on meshes small enough that the layers take every tile, with 512 B, 1 KiB
+// and tile8x8's buffers: pools fused into the conv before them (reading windows of its
+// output) and maps handed over in halves (windows of them too), where imcc takes them, must
+// equal the naive evaluator; over the seeds all three happen.
 TEST(RandomWindows, FusedPoolsAndHalvesOnFullChipsMatchTheNaiveEvaluator) {
-  int fused = 0, halves = 0;
+  int fused = 0, halves = 0, windowed_halves = 0;
   for (unsigned seed = 1; seed < 11; ++seed)
     for (const char* mesh : {"3", "4"})
-      for (const Target& chip : {small_buffers(), Target{}}) {
+      for (const Target& chip : {small_buffers(), one_kib_buffers(), Target{}}) {
         GraphBuilder b = random_windowed_cnn(seed);
         Target t = chip;
         t.sets.push_back(arch::parse_override(std::string("mesh.rows=") + mesh));
@@ -237,12 +243,15 @@ TEST(RandomWindows, FusedPoolsAndHalvesOnFullChipsMatchTheNaiveEvaluator) {
         } catch (const compiler::BackendError&) {
           continue;  // does not fit this mesh
         }
+        const bool in_halves = has(d, ", in halves: the second on data_sem");
         fused += has(d, "  fused: on the tiles of");
-        halves += has(d, ", in halves: the second on data_sem");
+        halves += in_halves;
+        windowed_halves += in_halves && has(d, "  windows: input rows");
         check(b, Schedule::kPipelined, t, 3);
       }
   EXPECT_GT(fused, 0);
   EXPECT_GT(halves, 0);
+  EXPECT_GT(windowed_halves, 0);
 }
 
 }  // namespace
