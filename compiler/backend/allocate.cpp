@@ -21,12 +21,6 @@ namespace {
                      std::to_string(capacity) + " B");
 }
 
-int producer_of(const Graph& g, int value) {
-  for (size_t i = 0; i < g.layers.size(); ++i)
-    if (g.layers[i].output() == value) return static_cast<int>(i);
-  return -1;
-}
-
 std::vector<int64_t> tensor_shape(const std::vector<int64_t>& onnx, const Value& v) {
   if (onnx.size() >= 2) return std::vector<int64_t>(onnx.begin() + 1, onnx.end());
   return {v.elements()};
@@ -126,9 +120,12 @@ int64_t output_bytes(const Plan& p, size_t i) {
 void allocate_fused_pool(Plan& p, size_t i) {
   const int64_t obuf = p.chip->tile.output_buffer.capacity_bits / 8;
   LayerPlan& lp = p.layers[i];
-  const LayerPlan& producer = p.layers[lp.fused_into];
+  LayerPlan& producer = p.layers[lp.fused_into];
   const int64_t producer_slot = (output_bytes(p, lp.fused_into) + 3) / 4 * 4;
   const int64_t bytes = output_bytes(p, i), slot = (bytes + 3) / 4 * 4;
+  // The producer's second output slot goes if both leave the pool no room (place checked
+  // that one of each fits).
+  if (producer.out_alt + producer_slot + slot > obuf) producer.out_alt = producer.out_addr;
   lp.out_addr = lp.out_alt = std::max(producer.out_addr, producer.out_alt) + producer_slot;
   if (lp.out_addr + bytes > obuf)
     too_big(p.g->layers[i].name(), "output (after its producer's)",

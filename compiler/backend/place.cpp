@@ -522,12 +522,6 @@ int readers(const Plan& p, int v) {
   return n;
 }
 
-int producer_of(const Plan& p, int v) {
-  for (size_t i = 0; i < p.g->layers.size(); ++i)
-    if (p.g->layers[i].output() == v) return static_cast<int>(i);
-  return -1;
-}
-
 // Bytes of a part's output window (plan.h output_window), 4-byte aligned as allocate lays the
 // slots out.
 int64_t window_bytes(const Plan& p, size_t layer, Rows r) {
@@ -551,9 +545,11 @@ bool fuse_pools(Plan& p, const std::vector<int>& parts) {
   for (size_t q = 0; q < n; ++q) {
     if (p.g->layers[q].kind != Layer::Kind::kPool) continue;
     const PoolLayer& m = p.g->layers[q].pool;
-    const int i = producer_of(p, m.input);
+    const int i = producer_of(*p.g, m.input);
+    // Not into a shifted-kernel view: its output rows hold packed pixels (no program has
+    // needed it, so none is tested).
     if (i < 0 || p.g->layers[i].kind != Layer::Kind::kMat || tiles_per_part(p, i) != 1 ||
-        p.layers[i].fused_pool >= 0 || readers(p, m.input) != 1)
+        p.layers[i].positions > 1 || p.layers[i].fused_pool >= 0 || readers(p, m.input) != 1)
       continue;
     if (m.kh != m.stride_h || m.kw != m.stride_w || m.pad_top || m.pad_left || m.pad_bottom ||
         m.pad_right || pool_row_runs(m) > 1)

@@ -182,6 +182,12 @@ const Part& owner_of(const Plan& p, size_t layer, const Part& part) {
   throw BackendError("layer '" + p.g->layers[layer].name() + "': a row group has no owner");
 }
 
+int producer_of(const Graph& g, int value) {
+  for (size_t i = 0; i < g.layers.size(); ++i)
+    if (g.layers[i].output() == value) return static_cast<int>(i);
+  return -1;
+}
+
 size_t host_layer(const Plan& p, size_t layer) {
   const int into = p.layers[layer].fused_into;
   return into >= 0 ? static_cast<size_t>(into) : layer;

@@ -229,6 +229,8 @@ struct Plan {
   const Value& value(int id) const { return g->values[id]; }
 };
 
+// The layer whose output is `value`, or -1 (the network input).
+int producer_of(const Graph& g, int value);
 // The layer whose tiles hold `layer`'s parts: its fused_into, or itself.
 size_t host_layer(const Plan& p, size_t layer);
 // Part `part` of fused pool `layer`'s producer: the one on the same tile.
