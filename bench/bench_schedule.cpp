@@ -111,6 +111,13 @@ int64_t work_per_inference(const arch::TileParams& t, const isa::TileProgram& tp
   return w;
 }
 
+const isa::TileProgram& program_of(const isa::Program& p, int tile) {
+  const auto t = std::find_if(p.tiles.begin(), p.tiles.end(),
+                              [&](const isa::TileProgram& t) { return t.tile == tile; });
+  if (t == p.tiles.end()) std::abort();
+  return *t;
+}
+
 struct Net {
   std::string name;
   GraphBuilder b;
@@ -153,8 +160,8 @@ Net mlp() {
 bool run_schedule(const std::string& bench, const compiler::Graph& g, const arch::ChipParams& chip,
                   const std::string& arch, Schedule s, int batch, const compiler::Tensor& x,
                   const std::vector<int32_t>& want, int64_t& cycles, isa::Program& prog,
-                  bool shifted_kernels = false, std::vector<compiler::TilePart>* parts = nullptr,
-                  bool halves = true) {
+                  compiler::ShiftedKernels shifted_kernels = compiler::ShiftedKernels::kSerial,
+                  std::vector<compiler::TilePart>* parts = nullptr, bool halves = true) {
   compiler::BackendOptions o;
   o.schedule = s;
   o.shifted_kernels = shifted_kernels;
@@ -185,24 +192,26 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
   const std::vector<int32_t> want = compiler::testing::naive_run(g, x)[0].values;
   int64_t seq = 0, pipe = 0;
   isa::Program seq_prog, pipe_prog;
-  std::vector<compiler::TilePart> seq_parts;
+  std::vector<compiler::TilePart> seq_parts, pipe_parts;
   const bool ok_seq = run_schedule(n.name, g, chip, arch, Schedule::kSequential, batch, x, want,
-                                   seq, seq_prog, false, &seq_parts);
+                                   seq, seq_prog, compiler::ShiftedKernels::kSerial, &seq_parts);
   const bool ok_pipe =
-      run_schedule(n.name, g, chip, arch, Schedule::kPipelined, batch, x, want, pipe, pipe_prog);
+      run_schedule(n.name, g, chip, arch, Schedule::kPipelined, batch, x, want, pipe, pipe_prog,
+                   compiler::ShiftedKernels::kSerial, &pipe_parts);
   emit(n.name, "bit_exact", ok_seq && ok_pipe ? 1 : 0, "bool");
   if (!dump_dir.empty()) dump(dump_dir, n.name, seq_prog, pipe_prog, x);
-  // Each layer's work per inference: its tiles' MVMs in the sequential program (one tile per
-  // layer, or per group and row range of a layer that needs several: a matrix larger than a
+  // Each layer's crossbar work: the MVMs of its tiles in the pipelined program, the mapping that
+  // runs (with shifted-kernel views, less work than one position per MVM); a fused pool's tile
+  // counts for its conv. The tiles a layer needs at least: its tiles in the sequential program
+  // (one, or one per group and row range of a layer that needs several: a matrix larger than a
   // tile, maps larger than a buffer).
   const int64_t xbars = chip.tile.crossbars, tiles = chip.tiles();
   const size_t layers = g.layers.size();
   std::vector<int64_t> work(layers, 0), seq_tiles(layers, 0), groups(layers, 1);
+  for (const compiler::TilePart& q : pipe_parts)
+    if (g.layers[q.layer].kind == compiler::Layer::Kind::kMat)
+      work[q.layer] += work_per_inference(chip.tile, program_of(pipe_prog, q.tile)) * batch;
   for (const compiler::TilePart& q : seq_parts) {
-    const auto tp = std::find_if(seq_prog.tiles.begin(), seq_prog.tiles.end(),
-                                 [&](const isa::TileProgram& t) { return t.tile == q.tile; });
-    if (tp == seq_prog.tiles.end()) std::abort();
-    work[q.layer] += work_per_inference(chip.tile, *tp) * batch;
     ++seq_tiles[q.layer];
     groups[q.layer] = std::max<int64_t>(groups[q.layer], q.group + 1);
   }
@@ -315,15 +324,36 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
   emit(n.name, "steady_cycles_per_inference", interval, "cycles");
   emit(n.name, "steady_over_lower_bound", interval / (double(bound) / batch), "ratio");
   emit(n.name, "steady_over_bound_with_gb_link", interval / (double(noc_bound) / batch), "ratio");
+  emit(n.name, "energy_per_inference", twice.energy_per_inference_pj / 1000, "nJ");
+
+  // One position per MVM (imcc --positions-per-mvm 1): the default without the views it gives
+  // u8/i8 layers where tiles are short. The batch, the steady state, energy per inference.
+  int64_t pipe_1 = 0;
+  isa::Program pipe_1_prog;
+  const bool ok_1 = run_schedule(n.name, g, chip, arch, Schedule::kPipelined, batch, x, want,
+                                 pipe_1, pipe_1_prog, compiler::ShiftedKernels::kNone);
+  const test::SimRun twice_1 = test::simulate(pipe_1_prog, arch, 2 * batch, x2.values);
+  emit(
+      n.name, "one_position_bit_exact",
+      ok_1 && twice_1.status == 0 && twice_1.output == compiler::testing::naive_run(g, x2)[0].values
+          ? 1
+          : 0,
+      "bool");
+  emit(n.name, "pipelined_cycles_one_position_per_mvm", static_cast<double>(pipe_1), "cycles");
+  emit(n.name, "steady_cycles_per_inference_one_position_per_mvm",
+       double(twice_1.cycles - pipe_1) / batch, "cycles");
+  emit(n.name, "energy_per_inference_one_position_per_mvm", twice_1.energy_per_inference_pj / 1000,
+       "nJ");
+  emit(n.name, "serial_views_speedup", double(pipe_1) / double(pipe), "ratio");
 
   // Shifted kernel copies (imcc --positions-per-mvm auto): both schedules again. The bounds
   // above count one position per MVM.
   int64_t seq_sk = 0, pipe_sk = 0;
   isa::Program seq_sk_prog, pipe_sk_prog;
   const bool ok_sk = run_schedule(n.name, g, chip, arch, Schedule::kSequential, batch, x, want,
-                                  seq_sk, seq_sk_prog, true) &&
+                                  seq_sk, seq_sk_prog, compiler::ShiftedKernels::kAll) &&
                      run_schedule(n.name, g, chip, arch, Schedule::kPipelined, batch, x, want,
-                                  pipe_sk, pipe_sk_prog, true);
+                                  pipe_sk, pipe_sk_prog, compiler::ShiftedKernels::kAll);
   if (!dump_dir.empty()) dump(dump_dir, n.name + ".shifted", seq_sk_prog, pipe_sk_prog, x);
   emit(n.name, "shifted_kernels_bit_exact", ok_sk ? 1 : 0, "bool");
   emit(n.name, "sequential_cycles_shifted_kernels", static_cast<double>(seq_sk), "cycles");
@@ -335,8 +365,9 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
   // steady state, as above.
   int64_t pipe_w = 0;
   isa::Program pipe_w_prog;
-  const bool ok_w = run_schedule(n.name, g, chip, arch, Schedule::kPipelined, batch, x, want,
-                                 pipe_w, pipe_w_prog, false, nullptr, false);
+  const bool ok_w =
+      run_schedule(n.name, g, chip, arch, Schedule::kPipelined, batch, x, want, pipe_w, pipe_w_prog,
+                   compiler::ShiftedKernels::kSerial, nullptr, false);
   const test::SimRun one_w = test::simulate(pipe_w_prog, arch, 1, x1.values);
   const test::SimRun twice_w = test::simulate(pipe_w_prog, arch, 2 * batch, x2.values);
   emit(n.name, "whole_handover_bit_exact",

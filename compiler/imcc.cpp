@@ -88,9 +88,15 @@ int compile(const Args& a) {
   if (a.placement != "noc" && a.placement != "snake")
     throw arch::InputError("--placement " + a.placement + ": expected noc or snake");
   o.remap = a.placement == "noc";
-  if (a.positions != "auto" && a.positions != "1")
-    throw arch::InputError("--positions-per-mvm " + a.positions + ": expected auto or 1");
-  o.shifted_kernels = a.positions == "auto";
+  if (a.positions == "serial") {
+    o.shifted_kernels = compiler::ShiftedKernels::kSerial;
+  } else if (a.positions == "auto") {
+    o.shifted_kernels = compiler::ShiftedKernels::kAll;
+  } else if (a.positions == "1") {
+    o.shifted_kernels = compiler::ShiftedKernels::kNone;
+  } else {
+    throw arch::InputError("--positions-per-mvm " + a.positions + ": expected serial, auto or 1");
+  }
   if (a.pool_fusion != "auto" && a.pool_fusion != "off")
     throw arch::InputError("--pool-fusion " + a.pool_fusion + ": expected auto or off");
   o.pool_fusion = a.pool_fusion == "auto";
@@ -135,9 +141,11 @@ int main(int argc, char* argv[]) {
       "placement", po::value(&a.placement)->default_value("noc"),
       "pipelined: noc (tiles chosen to spread NoC traffic) or snake (layers in order along a "
       "snake over the mesh)")(
-      "positions-per-mvm", po::value(&a.positions)->default_value("1"),
-      "auto (convolutions with small matrices compute several neighbouring output positions "
-      "per MVM, with shifted kernel copies) or 1 (one position per MVM)")(
+      "positions-per-mvm", po::value(&a.positions)->default_value("serial"),
+      "serial (pipelined, where the chip is short of tiles: the layers that read a u8/i8 map "
+      "compute several neighbouring output positions per MVM, with shifted kernel copies, when "
+      "that promises a 10% shorter period), auto (every convolution with a small matrix) or 1 "
+      "(one position per MVM)")(
       "pool-fusion", po::value(&a.pool_fusion)->default_value("auto"),
       "pipelined: auto (a max-pool is computed on the tiles of the conv before it when the "
       "chip has no tile to spare and those tiles have the time) or off")(

@@ -21,6 +21,11 @@ struct Value {
   int64_t elements() const { return h * w * c; }
 };
 
+// u8 and i8 maps enter a crossbar bit-serially: eight reads per MVM, one per bit plane.
+inline bool bit_serial(isa::DType t) {
+  return t == isa::DType::kU8 || t == isa::DType::kI8;
+}
+
 // One output channel's requantization: b1: acc >= t0 ? +1 : -1; t2: count(acc >= t0) +
 // count(acc >= t1) - 1; `invert` negates the result (hw/models/thresholder.h).
 struct Threshold {

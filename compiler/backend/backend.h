@@ -18,6 +18,18 @@ namespace imc::compiler {
 // kPipelined: every tile loops over the batch on its own, layers overlap across inferences.
 enum class Schedule { kSequential, kPipelined };
 
+// Which convolutions compute several neighbouring output positions per MVM (shifted kernel
+// copies, docs/compiler-backend.md). A view reads the zero cells of its other copies too, so
+// it trades crossbar energy for MVMs, and for tiles.
+enum class ShiftedKernels {
+  kNone,  // one position per MVM
+  // Pipelined, where the greedy placement wants more tiles than the chip has: the layers that
+  // read a u8/i8 map (bit-serially: eight crossbar reads per MVM, for a kernel of a few rows),
+  // when their views give the placement an estimated period at least 10% shorter.
+  kSerial,
+  kAll,  // every convolution whose crossbar cycles per position fall
+};
+
 // What one tile program computes: a part of a layer (for tools that relate a program's tiles
 // to the network, e.g. bench_schedule's lower bound).
 struct TilePart {
@@ -32,9 +44,7 @@ struct BackendOptions {
   // Pipelined: move the tile programs to the mesh tiles that spread their NoC traffic (the
   // remap pass); false keeps place's snake order.
   bool remap = true;
-  // Convolutions with small matrices compute several neighbouring output positions per MVM
-  // (shifted kernel copies, docs/compiler-backend.md); false: one position per MVM.
-  bool shifted_kernels = false;
+  ShiftedKernels shifted_kernels = ShiftedKernels::kSerial;
   // Pipelined, on a chip with no tile to spare: a max-pool computed on the tiles of the matrix
   // layer before it where they have the time (conv+pool fusion, place); false: its own tiles.
   bool pool_fusion = true;

@@ -442,7 +442,7 @@ std::vector<Run> column_runs(const MatLayer& m, const Value& in, const Value& o,
   for (const Run& r : xs) interior = std::max(interior, r.n);
   // Positions per row, times the copies; a run of one position goes round the copies along y.
   const int64_t split = (interior > 1 ? (interior + c - 1) / c * c : interior) + o.w - interior;
-  const bool serial = in.type == isa::DType::kU8 || in.type == isa::DType::kI8;
+  const bool serial = bit_serial(in.type);
   if (serial && (o.w + c - 1) / c * c > split) return xs;
   return {Run{0, o.w, 0, true}};
 }

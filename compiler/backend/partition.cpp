@@ -77,7 +77,10 @@ void partition(Plan& p) {
     MatPlan& mp = lp.mat;
     const Value& in = p.value(l.mat.input);
     const Value& out = p.value(l.mat.output);
-    if (p.shifted_kernels && !planar(p, l.mat.input)) {
+    const bool serial = bit_serial(in.type);
+    const bool viewed = p.shifted_kernels == ShiftedKernels::kAll ||
+                        (p.shifted_kernels == ShiftedKernels::kSerial && serial);  // chosen_views
+    if (viewed && !planar(p, l.mat.input)) {
       lp.positions = positions_per_mvm(l.mat, in, out, p.chip->tile);
       if (lp.positions > 1) {
         lp.view = shifted_copies(l.mat, in, out, lp.positions);

@@ -303,7 +303,7 @@ GroupTime group_time(const Plan& p, size_t i, const Group& g, int crossbars) {
   const double positions = static_cast<double>(out.h * out.w);
   const MatPlan& mp = p.layers[i].mat;
   const Value& in = p.value(mat_of(p, i).input);
-  const bool serial = in.type == isa::DType::kU8 || in.type == isa::DType::kI8;
+  const bool serial = bit_serial(in.type);
   const double blocks = static_cast<double>(g.blocks());
   const int rows = mp.row_blocks[g.r0].rows();
   const double mvm =
@@ -577,6 +577,28 @@ bool fuse_pools(Plan& p, const std::vector<int>& parts) {
   return any;
 }
 
+// Cycles per inference of the busiest tile, or of the global buffer's link for the network's
+// input and outputs, whichever is longer. A tile with a fused pool issues both layers'
+// commands, while its crossbars and its pooling unit work side by side.
+double estimated_period(const Plan& p, const std::vector<int>& parts) {
+  double out_bytes = 0;
+  for (int v : p.g->outputs) out_bytes += double(map_bytes(p.value(v)));
+  double period = link_cycles(p, double(map_bytes(p.value(p.g->input))), out_bytes);
+  for (size_t i = 0; i < p.layers.size(); ++i) {
+    if (p.layers[i].fused_into >= 0) continue;
+    double t = tile_cycles(p, i, parts[i], parts, layer_cost(p, i));
+    if (p.layers[i].fused_pool >= 0) {
+      const int64_t h = p.value(p.g->layers[i].output()).h;
+      const double share = double((h + parts[i] - 1) / parts[i]) / double(h);
+      const GroupTime c = layer_time(p, i),
+                      f = layer_time(p, static_cast<size_t>(p.layers[i].fused_pool));
+      t = std::max(t, std::max({c.issue + f.issue, c.busy, f.busy}) * share);
+    }
+    period = std::max(period, t);
+  }
+  return period;
+}
+
 // The tiles every layer needs at least; a clear error when the chip has fewer.
 int check_tiles(const Plan& p) {
   int need = 0;
@@ -609,6 +631,7 @@ void place(Plan& p) {
   std::vector<int> parts(n);
   for (size_t i = 0; i < n; ++i) parts[i] = p.layers[i].min_parts;
   const int spare = split_counts(p, parts, std::vector<bool>(n, false), p.chip->tiles() - need);
+  p.spare_tiles = spare;
   // With no tile left, fused pools hand theirs to the layers still waiting for one; a fused pair
   // keeps its rows (its windows must stay whole).
   if (spare == 0 && fuse_pools(p, parts)) {
@@ -621,6 +644,7 @@ void place(Plan& p) {
       }
     split_counts(p, parts, done, freed);
   }
+  p.period = estimated_period(p, parts);
   for (size_t i = 0; i < n; ++i)
     if (p.g->layers[i].kind == Layer::Kind::kMat) place_mat(p, i);
   int next = 0;

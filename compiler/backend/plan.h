@@ -219,11 +219,17 @@ struct Plan {
   const Graph* g = nullptr;
   const arch::ChipParams* chip = nullptr;
   Schedule schedule = Schedule::kPipelined;
-  bool remap = true;              // BackendOptions::remap
-  bool shifted_kernels = false;   // BackendOptions::shifted_kernels
+  bool remap = true;  // BackendOptions::remap
+  // The layers partition() compiles as shifted-kernel views: kSerial, those that read a u8/i8
+  // map (compile_graph has already decided that they pay).
+  ShiftedKernels shifted_kernels = ShiftedKernels::kNone;
   bool pool_fusion = true;        // BackendOptions::pool_fusion
   bool halves = true;             // BackendOptions::halves
   std::vector<LayerPlan> layers;  // parallel to g->layers
+  // place(), pipelined: the tiles its greedy had left before fusing pools (0: it wanted more
+  // than the chip has) and the cycles per inference it estimates for the busiest tile.
+  int spare_tiles = 0;
+  double period = 0;
   std::vector<Edge> edges;
   isa::Program program;  // tensors and data blocks, then the tiles (emit)
   const Value& value(int id) const { return g->values[id]; }

@@ -38,7 +38,7 @@ Cost cycles_per_position(const MatLayer& m, const Value& in, const Value& out,
                          const arch::TileParams& t, int positions) {
   const arch::CrossbarParams& x = t.crossbar;
   const Blocks b = blocks(m, in, t, positions);
-  const bool serial = in.type == isa::DType::kU8 || in.type == isa::DType::kI8;
+  const bool serial = bit_serial(in.type);
   const double adc =
       x.readout == arch::Readout::kAdc
           ? std::ceil(double(positions * out.c) / x.adc.count) * x.adc.conversion_cycles

@@ -16,6 +16,7 @@ using compiler::Schedule;
 using compiler::Value;
 using compiler::testing::GraphBuilder;
 using isa::DType;
+constexpr compiler::ShiftedKernels kAllViews = compiler::ShiftedKernels::kAll;
 
 MatLayer conv3x3_pad1() {
   MatLayer m;
@@ -111,9 +112,9 @@ GraphBuilder u8_first_layer() {
 
 TEST_P(ShiftedBothSchedules, U8FirstLayerSevenPositionsPerMvm) {
   GraphBuilder b = u8_first_layer();
-  EXPECT_TRUE(has(dumped(b, "partition", GetParam(), {}, true),
+  EXPECT_TRUE(has(dumped(b, "partition", GetParam(), {}, kAllViews),
                   "7 output positions per MVM (shifted kernel copies): computed as 14x2x224 b1"));
-  check(b, GetParam(), {}, 3, true);
+  check(b, GetParam(), {}, 3, kAllViews);
 }
 
 // b1 and t2 maps of 16 channels (a row of 12 positions per MVM set, in three blocks), ternary
@@ -125,7 +126,7 @@ TEST_P(ShiftedBothSchedules, BinaryAndTernaryMapsAndRawSums) {
   x = b.conv(x, {16, 3, 1, 1, DType::kB1});
   x = b.conv(x, {16, 3, 1, 1, DType::kT2, true});
   b.output(b.conv(x, {8, 3, 1, 1, DType::kI32}));
-  const std::string d = dumped(b, "partition", GetParam(), {}, true);
+  const std::string d = dumped(b, "partition", GetParam(), {}, kAllViews);
   EXPECT_TRUE(
       has(d, "12 output positions per MVM (shifted kernel copies): computed as 12x1x192 b1"))
       << d;
@@ -134,7 +135,7 @@ TEST_P(ShiftedBothSchedules, BinaryAndTernaryMapsAndRawSums) {
       << d;
   EXPECT_TRUE(has(d, "3 output positions per MVM (shifted kernel copies): computed as 12x4x24 i32"))
       << d;
-  check(b, GetParam(), {}, 3, true);
+  check(b, GetParam(), {}, 3, kAllViews);
 }
 
 // A kernel taller than a crossbar (3x3x32 = 288 rows): the view's blocks hold one kernel row
@@ -144,10 +145,10 @@ TEST_P(ShiftedBothSchedules, KernelTallerThanACrossbar) {
   int x = b.input(DType::kB1, 8, 8, 32);
   x = b.conv(x, {32, 3, 1, 1, DType::kB1});
   b.output(b.conv(x, {10, 8, 1, 0, DType::kI32}));
-  EXPECT_TRUE(has(dumped(b, "partition", GetParam(), {}, true),
+  EXPECT_TRUE(has(dumped(b, "partition", GetParam(), {}, kAllViews),
                   "4 output positions per MVM (shifted kernel copies): computed as 8x2x128 b1, "
                   "kernel 3x6 stride 1x4"));
-  check(b, GetParam(), {}, 3, true);
+  check(b, GetParam(), {}, 3, kAllViews);
 }
 
 // Stride 2: the copies are two input columns apart, the view's stride is 6.
@@ -156,8 +157,8 @@ TEST_P(ShiftedBothSchedules, StridedConvolution) {
   int x = b.input(DType::kU8, 12, 12, 1);
   x = b.conv(x, {16, 3, 2, 1, DType::kB1});
   b.output(b.conv(x, {10, 6, 1, 0, DType::kI32}));
-  EXPECT_TRUE(has(dumped(b, "partition", GetParam(), {}, true), "kernel 3x7 stride 2x6"));
-  check(b, GetParam(), {}, 3, true);
+  EXPECT_TRUE(has(dumped(b, "partition", GetParam(), {}, kAllViews), "kernel 3x7 stride 2x6"));
+  check(b, GetParam(), {}, 3, kAllViews);
 }
 
 TEST_P(ShiftedBothSchedules, Kernel5x5Padding2) {
@@ -168,12 +169,12 @@ TEST_P(ShiftedBothSchedules, Kernel5x5Padding2) {
   b.output(b.conv(x, {10, 4, 1, 0, DType::kI32}));
   // A whole row: 5 rows of a 12-pixel window are 60 gather segments, in blocks of two kernel
   // rows (24 segments of a gather's 32), 3 MVMs for 8 positions.
-  const std::string d = dumped(b, "partition", GetParam(), {}, true);
+  const std::string d = dumped(b, "partition", GetParam(), {}, kAllViews);
   EXPECT_TRUE(has(d,
                   "8 output positions per MVM (shifted kernel copies): computed as 8x1x64 b1, "
                   "kernel 5x12 stride 1x8"))
       << d;
-  check(b, GetParam(), {}, 3, true);
+  check(b, GetParam(), {}, 3, kAllViews);
 }
 
 // An ADC readout: the conversions of the wider reads count, so P stops at 3 (24 columns)
@@ -184,20 +185,20 @@ TEST_P(ShiftedBothSchedules, SmallCnnOnRram4x4) {
   x = b.conv(x, {8, 3, 1, 1, DType::kB1});
   x = b.pool(x, 2, 2);
   b.output(b.conv(x, {10, 6, 1, 0, DType::kI32}));
-  const std::string d = dumped(b, "partition", GetParam(), rram_exact(), true);
+  const std::string d = dumped(b, "partition", GetParam(), rram_exact(), kAllViews);
   EXPECT_TRUE(has(d,
                   "3 output positions per MVM (shifted kernel copies): computed as 12x4x24 b1, "
                   "kernel 3x5 stride 1x3"))
       << d;
-  check(b, GetParam(), rram_exact(), 3, true);
+  check(b, GetParam(), rram_exact(), 3, kAllViews);
 }
 
 // Fewer MVMs: the sequential schedule, which runs one layer at a time, gets faster (1593 ->
 // 963 cycles when written).
 TEST(ShiftedKernels, SequentialScheduleNeedsFewerCycles) {
   GraphBuilder b = u8_first_layer();
-  const int64_t plain = check(b, Schedule::kSequential, {}, 2, false);
-  const int64_t shifted = check(b, Schedule::kSequential, {}, 2, true);
+  const int64_t plain = check(b, Schedule::kSequential, {}, 2);
+  const int64_t shifted = check(b, Schedule::kSequential, {}, 2, kAllViews);
   EXPECT_LT(shifted * 3, plain * 2) << plain << " vs " << shifted;
 }
 
@@ -225,8 +226,9 @@ TEST(ShiftedKernels, RandomConvolutionsMatchTheNaiveEvaluator) {
     const compiler::Value v = b.graph().values[x];
     const compiler::testing::Window whole{static_cast<int>(v.h), static_cast<int>(v.w)};
     b.output(b.mat(x, DType::kI32, 10, whole, false));
-    shifted += has(dumped(b, "partition", Schedule::kSequential, {}, true), "positions per MVM");
-    for (Schedule s : {Schedule::kSequential, Schedule::kPipelined}) check(b, s, {}, 2, true);
+    shifted +=
+        has(dumped(b, "partition", Schedule::kSequential, {}, kAllViews), "positions per MVM");
+    for (Schedule s : {Schedule::kSequential, Schedule::kPipelined}) check(b, s, {}, 2, kAllViews);
   }
   EXPECT_GE(shifted, seeds / 2);
 }

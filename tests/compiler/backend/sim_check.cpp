@@ -24,7 +24,7 @@ Target rram_exact() {
 }
 
 int64_t check(compiler::testing::GraphBuilder& b, compiler::Schedule s, const Target& t, int n,
-              bool shifted_kernels) {
+              compiler::ShiftedKernels shifted_kernels) {
   compiler::BackendOptions o;
   o.schedule = s;
   o.shifted_kernels = shifted_kernels;
@@ -56,7 +56,7 @@ int64_t check_with(compiler::testing::GraphBuilder& b, const compiler::BackendOp
 }
 
 std::string dumped(const compiler::testing::GraphBuilder& b, const char* pass, compiler::Schedule s,
-                   const Target& t, bool shifted_kernels) {
+                   const Target& t, compiler::ShiftedKernels shifted_kernels) {
   std::ostringstream dump;
   compiler::BackendOptions o;
   o.schedule = s;

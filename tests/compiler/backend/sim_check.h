@@ -33,7 +33,8 @@ Target rram_exact();
 // (imcc's MVM runs).
 // `shifted_kernels`: BackendOptions::shifted_kernels.
 int64_t check(compiler::testing::GraphBuilder& b, compiler::Schedule s, const Target& t = {},
-              int n = 3, bool shifted_kernels = false);
+              int n = 3,
+              compiler::ShiftedKernels shifted_kernels = compiler::ShiftedKernels::kSerial);
 // The same with every backend option given (dumps and parts ignored).
 int64_t check_with(compiler::testing::GraphBuilder& b, const compiler::BackendOptions& o,
                    const Target& t = {}, int n = 3);
@@ -41,7 +42,7 @@ int64_t check_with(compiler::testing::GraphBuilder& b, const compiler::BackendOp
 // The plan after backend pass `pass` (imcc --dump-after) for b's graph on `t`.
 std::string dumped(const compiler::testing::GraphBuilder& b, const char* pass,
                    compiler::Schedule s = compiler::Schedule::kPipelined, const Target& t = {},
-                   bool shifted_kernels = false);
+                   compiler::ShiftedKernels shifted_kernels = compiler::ShiftedKernels::kSerial);
 bool has(const std::string& text, const std::string& what);  // text contains what
 
 }  // namespace imc::test

@@ -27,7 +27,9 @@ SimRun simulate(const isa::Program& prog, const std::string& arch, int n,
   if (r.status == 0) {
     for (int64_t v : isa::read_npy_integers(dir + "/y.npy").values)
       out.output.push_back(static_cast<int32_t>(v));
-    out.cycles = nlohmann::json::parse(read_text(dir + "/s.json"))["cycles"].get<int64_t>();
+    const nlohmann::json stats = nlohmann::json::parse(read_text(dir + "/s.json"));
+    out.cycles = stats["cycles"].get<int64_t>();
+    out.energy_per_inference_pj = stats["energy_per_inference_pj"].get<double>();
   }
   if (!std::getenv("IMC_KEEP_TEST_FILES")) std::system(("rm -rf '" + dir + "'").c_str());
   return out;

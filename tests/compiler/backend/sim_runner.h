@@ -15,6 +15,7 @@ struct SimRun {
   std::string err;
   std::vector<int32_t> output;  // [N] + the .output shape, flattened
   int64_t cycles = 0;
+  double energy_per_inference_pj = 0;
 };
 
 // `arch` relative to the repository root; `extra` more imcsim arguments (e.g. --set ...).

@@ -22,7 +22,9 @@ void expect_round_trip(const std::string& config, const std::vector<Override>& o
   EXPECT_EQ(render(loaded), render(reloaded)) << dumped;
   // Dumping the dump changes nothing but the header comment.
   const std::string again = [&] {
-    const std::string tmp = testing::TempDir() + "/arch_dump.yaml";
+    // One file per test: ctest runs the tests of this file side by side.
+    const std::string tmp = testing::TempDir() + "/arch_dump_" +
+                            testing::UnitTest::GetInstance()->current_test_info()->name() + ".yaml";
     std::ofstream(tmp) << dumped;
     return dump_effective_config(tmp, {});
   }();
