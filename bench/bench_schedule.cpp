@@ -7,8 +7,8 @@
 //
 // Lower bound (cycles for the batch): the crossbar work of an MVM is the cycles its crossbar
 // is busy (docs/platform.md: buf(bits in) + planes x steps x (read + ADC) + accumulator
-// latency), summed over the MVMs one inference of a layer issues (counted in the sequential
-// program: one tile per layer, or per group and row range of a layer that needs several) and
+// latency), summed over the MVMs one inference of a layer issues in the pipelined program (the
+// mapping that runs: with shifted-kernel views, fewer MVMs than one position per MVM) and
 // multiplied by the batch. The bound is the larger of
 //   - the whole network's work over every crossbar of the chip, and
 //   - the bottleneck layer's work over the crossbars it can use: those of the tiles it can
@@ -41,7 +41,9 @@
 // programming and drain cancel out), compared with the bounds per inference.
 //
 // Shifted kernel copies: both schedules are also compiled with imcc's --positions-per-mvm auto
-// and simulated; their cycles are compared with the plain programs'.
+// and simulated; their cycles are compared with the default programs'. The pipelined one also
+// with --positions-per-mvm 1 (`*_one_position_per_mvm`, `serial_views_speedup`: what the
+// default's views for u8/i8 layers give), with its energy per inference next to the default's.
 //
 // bench_schedule [ARCH] [BATCH] [DIR]: with DIR, also writes each network's programs
 // (NAME.sequential.cmd, NAME.pipelined.cmd; NAME.shifted.*.cmd with shifted kernel copies) and
