@@ -349,7 +349,7 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
   emit(n.name, "serial_views_speedup", double(pipe_1) / double(pipe), "ratio");
 
   // Shifted kernel copies (imcc --positions-per-mvm auto): both schedules again. The bounds
-  // above count one position per MVM.
+  // above count the default program's mapping (views only where it takes them).
   int64_t seq_sk = 0, pipe_sk = 0;
   isa::Program seq_sk_prog, pipe_sk_prog;
   const bool ok_sk = run_schedule(n.name, g, chip, arch, Schedule::kSequential, batch, x, want,

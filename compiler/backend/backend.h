@@ -44,6 +44,7 @@ struct BackendOptions {
   // Pipelined: move the tile programs to the mesh tiles that spread their NoC traffic (the
   // remap pass); false keeps place's snake order.
   bool remap = true;
+  // Which convolutions compute several output positions per MVM (ShiftedKernels above).
   ShiftedKernels shifted_kernels = ShiftedKernels::kSerial;
   // Pipelined, on a chip with no tile to spare: a max-pool computed on the tiles of the matrix
   // layer before it where they have the time (conv+pool fusion, place); false: its own tiles.
