@@ -227,7 +227,8 @@ struct Plan {
   bool halves = true;             // BackendOptions::halves
   std::vector<LayerPlan> layers;  // parallel to g->layers
   // place(), pipelined: the tiles its greedy had left before fusing pools (0: it wanted more
-  // than the chip has) and the cycles per inference it estimates for the busiest tile.
+  // than the chip has), and the cycles per inference it expects of the busiest tile or the
+  // global buffer's link, whichever is longer (compile_graph compares plans by it).
   int spare_tiles = 0;
   double period = 0;
   std::vector<Edge> edges;
