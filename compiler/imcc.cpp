@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -65,6 +66,19 @@ int reference(const Args& a) {
   return 0;
 }
 
+// What option `name`'s `value` selects among `choices`; any other value is refused like a
+// bad file (exit 2), naming the values it takes.
+template <typename T>
+T choice(const std::string& name, const std::string& value,
+         const std::vector<std::pair<std::string, T>>& choices) {
+  std::string expected;
+  for (size_t k = 0; k < choices.size(); ++k) {
+    if (value == choices[k].first) return choices[k].second;
+    expected += (k == 0 ? "" : k + 1 == choices.size() ? " or " : ", ") + choices[k].first;
+  }
+  throw arch::InputError("--" + name + " " + value + ": expected " + expected);
+}
+
 int compile(const Args& a) {
   if (a.arch.empty() || a.output.empty())
     throw arch::InputError("--arch and -o are required (see --help)");
@@ -78,31 +92,17 @@ int compile(const Args& a) {
   const compiler::Graph g = compiler::import_onnx(model, a.model, {a.input_type});
 
   compiler::BackendOptions o;
-  if (a.schedule == "pipelined") {
-    o.schedule = compiler::Schedule::kPipelined;
-  } else if (a.schedule == "sequential") {
-    o.schedule = compiler::Schedule::kSequential;
-  } else {
-    throw arch::InputError("--schedule " + a.schedule + ": expected sequential or pipelined");
-  }
-  if (a.placement != "noc" && a.placement != "snake")
-    throw arch::InputError("--placement " + a.placement + ": expected noc or snake");
-  o.remap = a.placement == "noc";
-  if (a.positions == "serial") {
-    o.shifted_kernels = compiler::ShiftedKernels::kSerial;
-  } else if (a.positions == "auto") {
-    o.shifted_kernels = compiler::ShiftedKernels::kAll;
-  } else if (a.positions == "1") {
-    o.shifted_kernels = compiler::ShiftedKernels::kNone;
-  } else {
-    throw arch::InputError("--positions-per-mvm " + a.positions + ": expected serial, auto or 1");
-  }
-  if (a.pool_fusion != "auto" && a.pool_fusion != "off")
-    throw arch::InputError("--pool-fusion " + a.pool_fusion + ": expected auto or off");
-  o.pool_fusion = a.pool_fusion == "auto";
-  if (a.handover != "whole" && a.handover != "halves")
-    throw arch::InputError("--handover " + a.handover + ": expected whole or halves");
-  o.halves = a.handover == "halves";
+  o.schedule = choice<compiler::Schedule>("schedule", a.schedule,
+                                          {{"sequential", compiler::Schedule::kSequential},
+                                           {"pipelined", compiler::Schedule::kPipelined}});
+  o.remap = choice<bool>("placement", a.placement, {{"noc", true}, {"snake", false}});
+  o.shifted_kernels =
+      choice<compiler::ShiftedKernels>("positions-per-mvm", a.positions,
+                                       {{"serial", compiler::ShiftedKernels::kSerial},
+                                        {"auto", compiler::ShiftedKernels::kAll},
+                                        {"1", compiler::ShiftedKernels::kNone}});
+  o.pool_fusion = choice<bool>("pool-fusion", a.pool_fusion, {{"auto", true}, {"off", false}});
+  o.halves = choice<bool>("handover", a.handover, {{"whole", false}, {"halves", true}});
   if (!a.dump_after.empty() && !is_frontend_pass(a.dump_after)) {
     const auto& names = compiler::backend_pass_names();
     if (std::find(names.begin(), names.end(), a.dump_after) == names.end()) {
