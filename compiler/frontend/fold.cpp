@@ -1,6 +1,7 @@
 #include "compiler/frontend/fold.h"
 
 #include <cmath>
+#include <map>
 
 #include "compiler/frontend/compile_error.h"
 #include "compiler/frontend/folder.h"
@@ -54,12 +55,27 @@ const Act& Folder::need_act(const OpNode& n, size_t i) const {
 }
 
 Sums Folder::need_sums(const OpNode& n, size_t i) const {
+  if (i >= n.inputs.size() || n.inputs[i].empty()) fail(n, "missing input " + std::to_string(i));
   auto it = syms_.find(n.inputs[i]);
   if (it != syms_.end() && !it->second.is_sums) return identity_sums(n, it->second.act);
   if (it == syms_.end() || !it->second.is_sums)
     fail(n, "must follow a Conv, Gemm or MatMul (its input '" + n.inputs[i] +
                 "' is not the integer sums of one)");
   return it->second.sums;
+}
+
+void Folder::check_window(const OpNode& n, const std::vector<int64_t>& kernel,
+                          const std::vector<int64_t>& strides,
+                          const std::vector<int64_t>& pads) const {
+  const std::string most = std::to_string(kMaxWindow);
+  for (int64_t k : kernel)
+    if (k < 1 || k > kMaxWindow)
+      fail(n, "the kernel must be 1.." + most + " wide, not " + std::to_string(k));
+  for (int64_t s : strides)
+    if (s < 1 || s > kMaxWindow)
+      fail(n, "strides must be 1.." + most + ", not " + std::to_string(s));
+  for (int64_t p : pads)
+    if (p < 0 || p > kMaxWindow) fail(n, "pads must be 0.." + most + ", not " + std::to_string(p));
 }
 
 // An activation requantized with no matmul before it (a FINN MultiThreshold or a BipolarQuant
@@ -228,7 +244,7 @@ void Folder::quant_constant(const OpNode& n, ConstTensor& x) const {
 bool Folder::fold_constant(const OpNode& n) {
   for (const std::string& in : n.inputs)
     if (!in.empty() && !constant(in)) return false;
-  if (n.inputs.empty() || n.outputs.size() != 1) return false;
+  if (n.inputs.empty() || n.inputs[0].empty() || n.outputs.size() != 1) return false;
   ConstTensor x = *constant(n.inputs[0]);
   if (n.op_type == "Identity" && standard(n)) {
   } else if (n.op_type == "Sign" && standard(n)) {
@@ -265,7 +281,30 @@ bool Folder::fold_constant(const OpNode& n) {
   return true;
 }
 
+// The inputs an op needs at least (the optional ones after them may be missing).
+size_t least_inputs(const std::string& op) {
+  static const std::map<std::string, size_t> least = {{"Conv", 2},
+                                                      {"Gemm", 2},
+                                                      {"MatMul", 2},
+                                                      {"BatchNormalization", 5},
+                                                      {"Add", 2},
+                                                      {"Mul", 2},
+                                                      {"Sub", 2},
+                                                      {"Div", 2},
+                                                      {"Reshape", 2},
+                                                      {"BipolarQuant", 2},
+                                                      {"MultiThreshold", 2},
+                                                      {"Quant", 4},
+                                                      {"Gather", 2}};
+  const auto it = least.find(op);
+  return it == least.end() ? 1 : it->second;
+}
+
 void Folder::node(const OpNode& n) {
+  if (n.outputs.empty() || n.outputs[0].empty()) fail(n, "has no output");
+  if (n.inputs.size() < least_inputs(n.op_type))
+    fail(n, "has " + std::to_string(n.inputs.size()) + " inputs, needs at least " +
+                std::to_string(least_inputs(n.op_type)));
   if (fold_constant(n)) return;
   if (n.op_type == "Shape" && standard(n)) {  // the ONNX shape of an activation, batch 1
     const Act& x = need_act(n, 0);

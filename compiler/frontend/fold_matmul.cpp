@@ -53,6 +53,7 @@ void Folder::conv(const OpNode& n) {
   const auto st = attr_ints(n, "strides", {1, 1});
   const auto pads = attr_ints(n, "pads", {0, 0, 0, 0});
   if (st.size() != 2 || pads.size() != 4) fail(n, "strides/pads must be 2-D");
+  check_window(n, {kh, kw}, st, pads);
 
   Sums s;
   MatLayer& ml = s.mat;

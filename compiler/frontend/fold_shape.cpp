@@ -23,6 +23,7 @@ void Folder::max_pool(const OpNode& n) {
   const auto st = attr_ints(n, "strides", {1, 1});
   const auto pads = attr_ints(n, "pads", {0, 0, 0, 0});
   if (k.size() != 2 || st.size() != 2 || pads.size() != 4) fail(n, "only 2-D pooling");
+  check_window(n, k, st, pads);
   if (pads[0] >= k[0] || pads[2] >= k[0] || pads[1] >= k[1] || pads[3] >= k[1])
     fail(n, "padding must be smaller than the window");
 

@@ -37,6 +37,9 @@ struct Sym {
   Sums sums;
 };
 
+// Larger than any map a chip holds; keeps the shape arithmetic far from overflow.
+constexpr int64_t kMaxWindow = 65535;
+
 class Folder {
  public:
   explicit Folder(const OpView& v);
@@ -50,6 +53,9 @@ class Folder {
   // The sums at input i; an activation there gets the identity matmul (identity_sums).
   Sums need_sums(const OpNode& n, size_t i) const;
   Sums identity_sums(const OpNode& n, const Act& x) const;
+  // A Conv's or MaxPool's window: kernel and strides 1..kMaxWindow, pads 0..kMaxWindow.
+  void check_window(const OpNode& n, const std::vector<int64_t>& kernel,
+                    const std::vector<int64_t>& strides, const std::vector<int64_t>& pads) const;
   // Which input of a two-input Add/Mul/Sub/Div is the data: the sums, else the non-constant.
   int data_input(const OpNode& n) const;
   bool is_sums(const std::string& name) const;

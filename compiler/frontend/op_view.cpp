@@ -71,6 +71,13 @@ OpView make_op_view(const onnx::ModelProto& model, const std::string& name,
   }
   if (v.input_shape.size() != 2 && v.input_shape.size() != 4)
     fail(name, "input '" + v.input + "' must be [N,C,H,W] or [N,F]");
+  // 2^31 elements an inference: far more than a chip's global buffer, and far from overflow.
+  int64_t elements = 1;
+  for (size_t i = 1; i < v.input_shape.size(); ++i) {
+    if (v.input_shape[i] > (int64_t{1} << 31) ||
+        (elements *= v.input_shape[i]) > (int64_t{1} << 31))
+      fail(name, "input '" + v.input + "' is larger than 2^31 elements an inference");
+  }
 
   std::string type = input_type.empty() ? annotated_type(g, v.input) : input_type;
   if (type.empty())

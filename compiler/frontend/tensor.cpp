@@ -57,8 +57,11 @@ ConstTensor to_const(const onnx::TensorProto& t) {
   ConstTensor c;
   c.dims.assign(t.dims().begin(), t.dims().end());
   c.data = read_data(t);
-  int64_t n = 1;
-  for (int64_t d : c.dims) n *= d;
+  int64_t n = 1;  // stops growing past numel(): the dims may be any int64
+  for (int64_t d : c.dims) {
+    if (d < 0) throw std::runtime_error("tensor '" + t.name() + "' has a negative dimension");
+    n = d == 0 ? 0 : n > c.numel() / d ? c.numel() + 1 : n * d;
+  }
   if (n != c.numel())
     throw std::runtime_error("tensor '" + t.name() + "' holds " + std::to_string(c.numel()) +
                              " values for dims " + dims_text(c.dims));

@@ -1,5 +1,7 @@
 // Rules between keys. Each message names both keys and their values, since the blamed key
 // may be fine on its own (the other may have been changed by --set).
+#include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include "hw/arch/read_chip.h"
@@ -11,9 +13,65 @@ std::string str(int64_t v) {
   return std::to_string(v);
 }
 
+// Host memory a simulation of the chip allocates, bytes (hw/models: crossbar_array.cpp keeps
+// bit planes of weights and cells, summaries for two-cell weights, stuck-at planes and float
+// conductances; the tile its buffers, accumulator and thresholds; the global buffer its bytes).
+struct HostBytes {
+  double global_buffer = 0, tile_buffers = 0, crossbars = 0;
+  double total(int64_t tiles) const {
+    return global_buffer + double(tiles) * (tile_buffers + crossbars);
+  }
+};
+
+HostBytes host_bytes(const ChipParams& c) {
+  const TileParams& t = c.tile;
+  const CrossbarParams& x = t.crossbar;
+  const double words = double((x.rows + 63) / 64), col_words = double((x.cols + 63) / 64);
+  const double plane = double(x.cols) * words * 8, cells = double(x.rows) * x.cols;
+  const bool two = x.cells_per_weight != 1;
+  double xb = 4 * plane + (two ? 2 * words * 64 * col_words * 8 : 0);
+  if (x.stuck_at_0 > 0 || x.stuck_at_1 > 0) xb += 4 * plane;
+  if (x.variation_sigma > 0) xb += cells * 4 * (two ? 2 : 1);
+  HostBytes h;
+  h.global_buffer = double(c.global_buffer.capacity_bits) / 8;
+  h.tile_buffers = double(t.input_buffer.capacity_bits + t.output_buffer.capacity_bits) / 8 +
+                   4.0 * t.accumulator_entries + 12.0 * t.threshold_entries;
+  h.crossbars = xb * t.crossbars;
+  return h;
+}
+
+std::string gib(double bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f GiB", bytes / double(int64_t{1} << 30));
+  return text;
+}
+
 }  // namespace
 
 void check_chip(const ChipParams& c, const Reader& r) {
+  // Tile t acts t + 1 femtosecond ticks into a cycle (hw/models/clock.h): a cycle must have
+  // more ticks than the mesh has tiles.
+  const int64_t ticks = c.period_ps * 1000;
+  if (int64_t{c.tiles()} + 1 >= ticks)
+    r.fail("mesh.rows", "mesh.rows x mesh.cols = " + str(c.tiles()) +
+                            " tiles; at this clock a cycle has " + str(ticks) +
+                            " femtosecond ticks of the simulation kernel, and each tile needs one: "
+                            "at most " +
+                            str(ticks - 2) + " tiles");
+  // A chip whose model would not fit a workstation's memory is refused before allocating it.
+  const HostBytes h = host_bytes(c);
+  if (h.total(c.tiles()) > kMaxHostBytes) {
+    const double buffers = double(c.tiles()) * h.tile_buffers,
+                 xbars = double(c.tiles()) * h.crossbars;
+    const char* key = h.global_buffer >= std::max(buffers, xbars) ? "global_buffer.capacity"
+                      : buffers >= xbars                          ? "tile.input_buffer.capacity"
+                                                                  : "tile.crossbars";
+    r.fail(key, "the chip's model needs " + gib(h.total(c.tiles())) +
+                    " of host memory to simulate (global buffer " + gib(h.global_buffer) + ", " +
+                    str(c.tiles()) + " tiles' buffers " + gib(buffers) + ", their crossbars " +
+                    gib(xbars) + "), more than the " + gib(kMaxHostBytes) + " imcsim allows");
+  }
+
   const CrossbarParams& x = c.tile.crossbar;
   const TileParams& t = c.tile;
 

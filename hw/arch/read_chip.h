@@ -11,6 +11,10 @@ namespace imc::arch {
 ChipParams read_chip(Reader& r);
 void check_chip(const ChipParams& c, const Reader& r);
 
+// Host memory a chip's simulation may allocate (check_chip): a 16 GiB workstation's worth,
+// 1000 times what tile8x8 needs; beyond it the arch file is refused rather than the run killed.
+inline constexpr double kMaxHostBytes = 16.0 * double(int64_t{1} << 30);
+
 // Sanity limits: far above any chip we model, low enough that products of them fit an int.
 inline constexpr int kMaxMeshSide = 1024;
 inline constexpr int kMaxCrossbars = 1024;

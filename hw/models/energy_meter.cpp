@@ -44,7 +44,22 @@ void EnergyMeter::charge(EnergyClass c, int tile, double pj, int64_t from, int64
   end_ = std::max(end_, std::max(from, to));
 }
 
+void EnergyMeter::coarsen_to_fit(int64_t cycle) {
+  while (cycle / bin_cycles_ >= kMaxPowerBins) {
+    for (size_t b = 0; b < bins_.size(); ++b)  // bins 2j and 2j + 1 into j (j <= 2j: read before)
+      for (int k = 0; k < kEnergyClasses; ++k) {
+        if (b % 2 == 0)
+          bins_[b / 2][k] = bins_[b][k];
+        else
+          bins_[b / 2][k] += bins_[b][k];
+      }
+    bins_.resize((bins_.size() + 1) / 2);
+    bin_cycles_ *= 2;
+  }
+}
+
 void EnergyMeter::add_to_bins(int cls, double pj, int64_t from, int64_t to) {
+  coarsen_to_fit(std::max(from, to - 1));
   const int64_t first = from / bin_cycles_;
   const int64_t last = to > from ? (to - 1) / bin_cycles_ : first;
   if (static_cast<int64_t>(bins_.size()) <= last) bins_.resize(last + 1);
@@ -70,6 +85,7 @@ void EnergyMeter::finish(int64_t end_cycles, double leakage_pj_per_tile_cycle) {
     by_class_[cls] += pj;
     add_to_bins(cls, pj, 0, end_);
   }
+  coarsen_to_fit(end_ - 1);
   const int64_t nbins = end_ > 0 ? (end_ - 1) / bin_cycles_ + 1 : 0;
   bins_.resize(std::max<int64_t>(nbins, static_cast<int64_t>(bins_.size())));
 }

@@ -24,9 +24,14 @@ enum class EnergyClass : int {
 constexpr int kEnergyClasses = static_cast<int>(EnergyClass::kCount);
 const char* to_string(EnergyClass c);
 
+// Bins of the power trace at most: a longer run doubles the bin width until it fits (2^20
+// bins of 100 cycles hold 10^8 cycles, about 90 times the demo's 10000 images).
+constexpr int64_t kMaxPowerBins = int64_t{1} << 20;
+
 class EnergyMeter {
  public:
-  // `tiles` ledgers; the power trace groups time into bins of `bin_cycles`.
+  // `tiles` ledgers; the power trace groups time into bins of `bin_cycles`
+  // (doubled as the run grows past kMaxPowerBins bins).
   EnergyMeter(int tiles, int64_t bin_cycles);
 
   // Charges `pj` spread evenly over cycles [from, to) (a point in time when to <= from).
@@ -46,6 +51,7 @@ class EnergyMeter {
 
  private:
   void add_to_bins(int cls, double pj, int64_t from, int64_t to);
+  void coarsen_to_fit(int64_t cycle);  // widens the bins until `cycle` falls in one
 
   int64_t bin_cycles_;
   int64_t end_ = 0;

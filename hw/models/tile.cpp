@@ -259,10 +259,11 @@ Touch Tile::gather_span(isa::Space s, int64_t src, const isa::Gather& g, isa::DT
 // ---------------------------------------------------------------------------------------
 // Operand access, with the checks that turn a bad address into a run-time fault.
 
-int64_t Tile::addr(const isa::Addr& a) const {
-  int64_t v = a.base;
+int64_t Tile::addr(const isa::Addr& a) {
+  // In 128 bits: a program's bases and strides are any int64, and so their sum may not be.
+  __int128 v = a.base;
   for (size_t d = 0; d < loops_.size() && d < a.stride.size(); ++d)
-    v += a.stride[d] * loops_[d].index;
+    v += static_cast<__int128>(a.stride[d]) * loops_[d].index;
   if (a.rot.depth >= 0 && static_cast<size_t>(a.rot.depth) < loops_.size()) {
     // Both terms are below period <= INT64_MAX, so their unsigned sum cannot wrap.
     const auto period = static_cast<uint64_t>(a.rot.period);
@@ -270,9 +271,13 @@ int64_t Tile::addr(const isa::Addr& a) const {
         (static_cast<uint64_t>(loops_[static_cast<size_t>(a.rot.depth)].index) % period +
          static_cast<uint64_t>(a.rot.offset)) %
         period;
-    v += a.rot.stride * static_cast<int64_t>(slot);
+    v += static_cast<__int128>(a.rot.stride) * static_cast<__int128>(slot);
   }
-  return v;
+  // Far beyond any memory; within it, an address plus a count still fits an int64.
+  constexpr __int128 kLimit = int64_t{1} << 62;
+  if (v > kLimit || v < -kLimit)
+    fault("an address with base " + std::to_string(a.base) + " evaluates beyond 2^62");
+  return static_cast<int64_t>(v);
 }
 
 uint8_t* Tile::bytes(isa::Space s, int64_t offset, int64_t n, const char* role) {
@@ -283,8 +288,8 @@ uint8_t* Tile::bytes(isa::Space s, int64_t offset, int64_t n, const char* role) 
   const int64_t size = static_cast<int64_t>(mem.size());
   if (offset < 0 || n < 0 || offset > size || n > size - offset) {
     std::ostringstream m;
-    m << role << " " << isa::to_string(s) << "[" << offset << ".." << offset + n
-      << ") is outside the " << space_name(s) << " (" << size << " bytes)";
+    m << role << " " << isa::to_string(s) << range_text(offset, n) << " is outside the "
+      << space_name(s) << " (" << size << " bytes)";
     fault(m.str());
   }
   return mem.data() + offset;
@@ -294,7 +299,7 @@ int32_t* Tile::acc_entries(int64_t offset, int64_t n, const char* role) {
   const int64_t size = static_cast<int64_t>(acc_.size());
   if (offset < 0 || n < 0 || offset > size || n > size - offset) {
     std::ostringstream m;
-    m << role << " acc[" << offset << ".." << offset + n << ") is outside the accumulator (" << size
+    m << role << " acc" << range_text(offset, n) << " is outside the accumulator (" << size
       << " entries)";
     fault(m.str());
   }

@@ -124,7 +124,7 @@ class Tile : public sc_core::sc_module {
   void charge(EnergyClass c, double pj, int64_t from, int64_t to) {
     energy_.charge(c, id_, pj, from, to);
   }
-  int64_t addr(const isa::Addr& a) const;  // evaluates loop strides
+  int64_t addr(const isa::Addr& a);  // evaluates loop strides (faults beyond 2^62)
   uint8_t* bytes(isa::Space s, int64_t offset, int64_t n, const char* role);
   int32_t* acc_entries(int64_t offset, int64_t n, const char* role);
   int64_t buffer_cycles(isa::Space s, int64_t bits) const;

@@ -140,10 +140,9 @@ void Tile::exec_accadd(const isa::Command& c) {
 
 void Tile::exec_thresh(const isa::Command& c) {
   const int32_t* acc = acc_entries(addr(c.src), c.count, "THRESH source");
-  if (c.entry < 0 || c.entry + c.count > static_cast<int64_t>(thresholds_.size())) {
-    fault("threshold entries " + std::to_string(c.entry) + ".." +
-          std::to_string(c.entry + c.count) + " are outside the threshold table (" +
-          std::to_string(thresholds_.size()) + ")");
+  if (c.entry < 0 || c.count > static_cast<int64_t>(thresholds_.size()) - c.entry) {
+    fault("threshold entries " + range_text(c.entry, c.count) +
+          " are outside the threshold table (" + std::to_string(thresholds_.size()) + ")");
   }
   uint8_t* dst =
       bytes(c.dst.space, addr(c.dst), isa::packed_bytes(c.type, c.count), "THRESH destination");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "hw/isa/program.h"
 #include "hw/models/scoreboard.h"
@@ -13,6 +14,15 @@ struct TileFault {};
 
 inline int64_t ceil_div(int64_t a, int64_t b) {
   return (a + b - 1) / b;
+}
+
+// "[lo..lo+n)" for a fault message: lo is an evaluated address (|lo| <= 2^62, Tile::addr) and
+// n a byte or entry count from the program (up to 2^63 - 1), so the end may not fit an int64.
+inline std::string range_text(int64_t lo, int64_t n) {
+  const std::string end = lo >= 0
+                              ? std::to_string(static_cast<uint64_t>(lo) + static_cast<uint64_t>(n))
+                              : std::to_string(lo + n);
+  return "[" + std::to_string(lo) + ".." + end + ")";
 }
 
 inline Store store_of(isa::Space s) {

@@ -47,8 +47,8 @@ void Tile::exec_transfer(const isa::Command& c) {
   }
   if (!payload_.is_response_ok()) {
     std::ostringstream m;
-    m << (load ? "LOAD source" : "STORE destination") << " gb[" << gb << ".." << gb + c.bytes
-      << ") is outside the global buffer (" << chip_.global_buffer.capacity_bits / 8 << " bytes)";
+    m << (load ? "LOAD source" : "STORE destination") << " gb" << range_text(gb, c.bytes)
+      << " is outside the global buffer (" << chip_.global_buffer.capacity_bits / 8 << " bytes)";
     fault(m.str());
   }
   const int64_t end = clock_.cycle_of(sc_core::sc_time_stamp() + delay);
@@ -111,8 +111,8 @@ void Tile::exec_send(const isa::Command& c) {
   payload_.clear_extension(&mcast_ext_);
   if (!payload_.is_response_ok()) {
     std::ostringstream m;
-    m << "SEND destination " << isa::to_string(c.dst.space) << "[" << dst << ".." << dst + c.bytes
-      << ") is outside the " << space_name(c.dst.space) << " of tile " << c.tile;
+    m << "SEND destination " << isa::to_string(c.dst.space) << range_text(dst, c.bytes)
+      << " is outside the " << space_name(c.dst.space) << " of tile " << c.tile;
     if (sem >= tp_.semaphores) m << ", or semaphore " << sem << " does not exist";
     fault(m.str());
   }

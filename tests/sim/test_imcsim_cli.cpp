@@ -553,8 +553,9 @@ TEST(ImcsimTrace, AnMvmRunComputesWhatItsRepetitionsWould) {
   }
 }
 
-// A run whose later repetition a loop stride pushes past int64: a run-time error naming the
-// command and the cycle, not a wrapped address.
+// A run that a loop stride pushes toward int64's end: a run-time error naming the command
+// and the cycle, not a wrapped address (an address beyond 2^62 is refused before the run's
+// repetitions are added to it).
 TEST(ImcsimTrace, AnMvmRunWhoseAddressOverflowsIsARunTimeError) {
   Scratch s;
   const std::string prog =
@@ -569,7 +570,7 @@ TEST(ImcsimTrace, AnMvmRunWhoseAddressOverflowsIsARunTimeError) {
                                  prog);
   EXPECT_EQ(r.status, 3);
   EXPECT_NE(r.err.find("p.cmd:3: run-time error in tile 0 at cycle 1"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("MVM repetition 1: its address overflows (loop indices i0=1)"),
+  EXPECT_NE(r.err.find("an address with base 0 evaluates beyond 2^62 (loop indices i0=1)"),
             std::string::npos)
       << r.err;
 }

@@ -2,6 +2,7 @@
 // hand, the outputs are checked in): make_bad_onnx tests/bad_inputs/onnx
 // Each is a small NetBuilder network with one thing wrong; expect.tsv there says what imcc
 // must answer.
+#include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -144,6 +145,68 @@ int main(int argc, char* argv[]) {
     b.gemm(10);
     b.output();
     save(b.build(), "no_input_type.onnx");
+  }
+  // Malformed graphs that mutation fuzzing (scripts/fuzz) found crashing the frontend.
+  auto small_cnn = [](uint64_t seed) {
+    NetBuilder b("UINT8", {1, 1, 8, 8}, seed);
+    b.conv(8, 3, 1, 1);
+    return b;
+  };
+  auto finish_cnn = [](NetBuilder& b) {
+    b.bn_sign();
+    b.flatten();
+    b.gemm(10);
+    b.output();
+  };
+  {
+    NetBuilder b = small_cnn(7);
+    finish_cnn(b);
+    onnx::ModelProto m = b.build();
+    for (auto& n : *m.mutable_graph()->mutable_node())
+      if (n.op_type() == "Sign") n.clear_output();
+    save(m, "node_without_output.onnx");
+  }
+  {
+    NetBuilder b = small_cnn(8);
+    finish_cnn(b);
+    onnx::ModelProto m = b.build();
+    for (auto& n : *m.mutable_graph()->mutable_node())
+      if (n.op_type() == "BatchNormalization") n.mutable_input()->DeleteSubrange(3, 2);
+    save(m, "batchnorm_three_inputs.onnx");
+  }
+  auto with_attr = [&](const std::string& file, const std::string& attr,
+                       std::initializer_list<int64_t> v) {
+    NetBuilder b = small_cnn(9);
+    onnx::NodeProto& conv = b.last_node();
+    for (int i = 0; i < conv.attribute_size(); ++i)
+      if (conv.attribute(i).name() == attr) conv.mutable_attribute()->DeleteSubrange(i, 1);
+    add_ints(conv, attr, v);
+    finish_cnn(b);
+    save(b.build(), file);
+  };
+  with_attr("conv_stride_zero.onnx", "strides", {0, 0});               // was a division by zero
+  with_attr("conv_pads_overflow.onnx", "pads", {INT64_MAX, 1, 1, 1});  // was an overflow
+  {
+    NetBuilder b = small_cnn(10);
+    finish_cnn(b);
+    onnx::ModelProto m = b.build();
+    for (auto& t : *m.mutable_graph()->mutable_initializer())
+      if (t.name() == "gemm1.W") t.set_dims(1, INT64_MAX);  // the product of dims overflowed
+    save(m, "initializer_dims_overflow.onnx");
+  }
+  {
+    NetBuilder b = mlp();
+    b.gemm(10);
+    b.output();
+    onnx::ModelProto m = b.build();
+    m.mutable_graph()
+        ->mutable_input(0)
+        ->mutable_type()
+        ->mutable_tensor_type()
+        ->mutable_shape()
+        ->mutable_dim(1)
+        ->set_dim_value(int64_t{1} << 40);
+    save(m, "input_too_large.onnx");
   }
   return 0;
 }

@@ -26,5 +26,23 @@ TEST(EnergyMeter, ClassesTilesAndBinsAddUpToTheTotal) {
   EXPECT_NEAR(binned, m.total(), 1e-9);
 }
 
+// A run longer than kMaxPowerBins bins (an arch file with absurd latencies) widens the bins
+// instead of allocating one per 100 cycles; nothing is lost on the way.
+TEST(EnergyMeter, ALongRunWidensTheBinsAndKeepsEveryPicojoule) {
+  EnergyMeter m(1, 10);
+  m.charge(EnergyClass::kCrossbar, 0, 7.0, 0, 20);  // bins 0 and 1 at width 10
+  m.charge(EnergyClass::kNoc, -1, 3.0, 35, 35);     // bin 3
+  m.charge(EnergyClass::kCrossbar, 0, 5.0, 10 * kMaxPowerBins + 5, 10 * kMaxPowerBins + 6);
+  m.finish(10 * kMaxPowerBins + 6, 0.0);
+  EXPECT_EQ(m.bin_cycles(), 20);
+  EXPECT_LE(static_cast<int64_t>(m.bins().size()), kMaxPowerBins);
+  const int xb = static_cast<int>(EnergyClass::kCrossbar),
+            noc = static_cast<int>(EnergyClass::kNoc);
+  EXPECT_DOUBLE_EQ(m.bins()[0][xb], 7.0);   // old bins 0 and 1
+  EXPECT_DOUBLE_EQ(m.bins()[1][noc], 3.0);  // old bin 3
+  EXPECT_DOUBLE_EQ(m.bins().back()[xb], 5.0);
+  EXPECT_DOUBLE_EQ(m.total(), 15.0);
+}
+
 }  // namespace
 }  // namespace imc::models
