@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/eventhandler.h>
 
+#include <cstdio>
 #include <sstream>
 
 #include "hw/arch/load.h"
@@ -69,9 +70,42 @@ void check_single_document(const std::string& text, const std::string& file) {
                    "second document); the file must hold one");
 }
 
+void check_utf8(const std::string& text, const std::string& file) {
+  int line = 1;
+  for (size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b == '\n') ++line;
+    // The sequence's length and the range of its second byte (which rules out overlong
+    // forms, surrogates and code points past U+10FFFF); later bytes are 0x80..0xBF.
+    size_t n = 1;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF)
+      n = 2;
+    else if (b >= 0xE0 && b <= 0xEF)
+      n = 3, lo = b == 0xE0 ? 0xA0 : 0x80, hi = b == 0xED ? 0x9F : 0xBF;
+    else if (b >= 0xF0 && b <= 0xF4)
+      n = 4, lo = b == 0xF0 ? 0x90 : 0x80, hi = b == 0xF4 ? 0x8F : 0xBF;
+    else if (b >= 0x80)
+      n = 0;
+    bool ok = n > 0 && i + n <= text.size();
+    for (size_t k = 1; ok && k < n; ++k) {
+      const auto c = static_cast<unsigned char>(text[i + k]);
+      ok = k == 1 ? c >= lo && c <= hi : c >= 0x80 && c <= 0xBF;
+    }
+    if (!ok) {
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X", b);
+      throw InputError(file + ":" + std::to_string(line) + ": not UTF-8 text (byte " + byte +
+                       "); YAML files are UTF-8");
+    }
+    i += n;
+  }
+}
+
 Tree parse_arch_yaml(const std::string& text, const std::string& file_name) {
   YAML::Node root;
   try {
+    check_utf8(text, file_name);
     check_single_document(text, file_name);
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {

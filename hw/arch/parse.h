@@ -13,4 +13,8 @@ Tree parse_arch_yaml(const std::string& text, const std::string& file_name);
 // yaml-cpp 0.7 loops forever on a stray ',' outside brackets (see parse.cpp).
 void check_single_document(const std::string& text, const std::string& file);
 
+// Throws InputError at the first byte that is not UTF-8 (YAML text is UTF-8; yaml-cpp passes
+// such bytes through, and the JSON the tools write from those strings would refuse them).
+void check_utf8(const std::string& text, const std::string& file);
+
 }  // namespace imc::arch

@@ -25,6 +25,7 @@ std::string join(const std::vector<std::string>& words) {
 
 YAML::Node parse_yaml(const std::string& text, const std::string& file) {
   try {
+    arch::check_utf8(text, file);
     arch::check_single_document(text, file);
     YAML::Node root = YAML::Load(text);
     if (!root.IsMap()) {

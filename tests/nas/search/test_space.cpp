@@ -204,6 +204,8 @@ TEST(Space, BadFilesNameFileLineAndKey) {
       {"  activations: [binary]", "  activations: binary",
        "s.yaml:13: key 'precision.activations': expected a non-empty list"},
       {"classes: 10", "classes: [10", "s.yaml:"},  // syntax error somewhere after
+      // a byte that is not UTF-8, even in a comment (the search stores the space as JSON)
+      {"classes: 10", "classes: 10  # \xb2", "s.yaml:2: not UTF-8 text (byte 0xB2)"},
   };
   for (const BadSpace& c : cases) {
     const std::string e = error_of(with(c.from, c.to));
