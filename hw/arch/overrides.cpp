@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "hw/arch/parse.h"
 #include "hw/arch/schema.h"
 
 namespace imc::arch {
@@ -17,6 +18,10 @@ std::string origin_of(const Override& o) {
 
 void check_syntax(const Override& o) {
   if (o.path.empty()) throw InputError(origin_of(o) + ": the key path before '=' is empty");
+  // Values end up in the JSON of --stats and imcnas's database, which hold UTF-8 only.
+  for (const std::string* text : {&o.path, &o.value})
+    if (const size_t at = first_non_utf8(*text); at != std::string::npos)
+      fail(o, non_utf8_text(*text, at));
   size_t start = 0;
   while (true) {
     size_t dot = o.path.find('.', start);

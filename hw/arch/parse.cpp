@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/eventhandler.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -70,36 +71,45 @@ void check_single_document(const std::string& text, const std::string& file) {
                    "second document); the file must hold one");
 }
 
-void check_utf8(const std::string& text, const std::string& file) {
-  int line = 1;
+size_t first_non_utf8(const std::string& text) {
   for (size_t i = 0; i < text.size();) {
     const auto b = static_cast<unsigned char>(text[i]);
-    if (b == '\n') ++line;
     // The sequence's length and the range of its second byte (which rules out overlong
     // forms, surrogates and code points past U+10FFFF); later bytes are 0x80..0xBF.
     size_t n = 1;
     unsigned char lo = 0x80, hi = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF)
+    if (b >= 0xC2 && b <= 0xDF) {
       n = 2;
-    else if (b >= 0xE0 && b <= 0xEF)
+    } else if (b >= 0xE0 && b <= 0xEF) {
       n = 3, lo = b == 0xE0 ? 0xA0 : 0x80, hi = b == 0xED ? 0x9F : 0xBF;
-    else if (b >= 0xF0 && b <= 0xF4)
+    } else if (b >= 0xF0 && b <= 0xF4) {
       n = 4, lo = b == 0xF0 ? 0x90 : 0x80, hi = b == 0xF4 ? 0x8F : 0xBF;
-    else if (b >= 0x80)
-      n = 0;
-    bool ok = n > 0 && i + n <= text.size();
-    for (size_t k = 1; ok && k < n; ++k) {
-      const auto c = static_cast<unsigned char>(text[i + k]);
-      ok = k == 1 ? c >= lo && c <= hi : c >= 0x80 && c <= 0xBF;
+    } else if (b >= 0x80) {
+      return i;
     }
-    if (!ok) {
-      char byte[8];
-      std::snprintf(byte, sizeof byte, "0x%02X", b);
-      throw InputError(file + ":" + std::to_string(line) + ": not UTF-8 text (byte " + byte +
-                       "); YAML files are UTF-8");
+    if (i + n > text.size()) return i;
+    for (size_t k = 1; k < n; ++k) {
+      const auto c = static_cast<unsigned char>(text[i + k]);
+      if (k == 1 ? c < lo || c > hi : c < 0x80 || c > 0xBF) return i;
     }
     i += n;
   }
+  return std::string::npos;
+}
+
+std::string non_utf8_text(const std::string& text, size_t at) {
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[at]));
+  return std::string("not UTF-8 text (byte ") + byte + ")";
+}
+
+void check_utf8(const std::string& text, const std::string& file) {
+  const size_t at = first_non_utf8(text);
+  if (at == std::string::npos) return;
+  const auto line =
+      1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+  throw InputError(file + ":" + std::to_string(line) + ": " + non_utf8_text(text, at) +
+                   "; YAML files are UTF-8");
 }
 
 Tree parse_arch_yaml(const std::string& text, const std::string& file_name) {

@@ -16,5 +16,9 @@ void check_single_document(const std::string& text, const std::string& file);
 // Throws InputError at the first byte that is not UTF-8 (YAML text is UTF-8; yaml-cpp passes
 // such bytes through, and the JSON the tools write from those strings would refuse them).
 void check_utf8(const std::string& text, const std::string& file);
+// The index of the first byte of `text` that is not UTF-8, or npos; and "not UTF-8 text
+// (byte 0xB2)" for it.
+size_t first_non_utf8(const std::string& text);
+std::string non_utf8_text(const std::string& text, size_t at);
 
 }  // namespace imc::arch

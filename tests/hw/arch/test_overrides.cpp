@@ -55,6 +55,10 @@ TEST(ParseOverride, RejectsMalformedAssignments) {
   EXPECT_EQ(
       error_of("tile.rows!=5"),
       "--set tile.rows!=5: key 'tile.rows!': a key name holds letters, digits and '_', not '!'");
+  // --stats and imcnas's database write the values as JSON, which holds UTF-8 only.
+  EXPECT_EQ(error_of("name=chip\xb2"),
+            "--set name=chip\xb2: key 'name': not UTF-8 text (byte 0xB2)");
+  EXPECT_EQ(error_of("name=\xc3\xa9t\xc3\xa9"), "");  // "été" is UTF-8
 }
 
 TEST(Overrides, ReplaceAValue) {
