@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hw/arch/load.h"
+
 namespace imc::nas {
 namespace {
 
@@ -81,6 +83,10 @@ ResultsView load_results(const Store& store, int64_t search_id, const std::strin
   v.objectives = parse_objectives(objectives.empty() ? v.search.objectives : objectives);
   v.constraints = parse_constraints(v.search.constraints);
   v.candidates = store.candidates(v.search.id);
+  for (const CandidateRecord& c : v.candidates)  // genome_to_json wrote them; `json` shows them
+    if (!nlohmann::json::accept(c.genome))
+      throw arch::InputError(store.path() + ": candidate " + std::to_string(c.id) +
+                             ": its genome is not JSON; the database is damaged");
   std::vector<Metrics> ok;
   std::vector<size_t> feasible_rows;
   for (size_t i = 0; i < v.candidates.size(); ++i) {
@@ -150,7 +156,8 @@ std::string results_json(const ResultsView& v, const std::vector<size_t>& rows) 
     }
     all.push_back(row);
   }
-  return all.dump(2) + "\n";
+  // Text from the database may be damaged into bytes that are not UTF-8: shown as U+FFFD.
+  return all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string results_table(const ResultsView& v, const std::vector<size_t>& rows) {

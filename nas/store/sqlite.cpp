@@ -1,5 +1,7 @@
 #include "nas/store/sqlite.h"
 
+#include "hw/arch/load.h"
+
 namespace imc::nas::sql {
 
 int Database::open(const std::string& path, int flags) {
@@ -17,7 +19,28 @@ Database::~Database() {
   if (db_) sqlite3_close_v2(db_);
 }
 
+namespace {
+
+// A damaged file, not a failing machine: pages that do not parse, a header that is not
+// SQLite's, our fixed queries failing to compile (a column or table gone). The tools exit 2.
+bool damaged(sqlite3* db) {
+  switch (sqlite3_errcode(db) & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_ERROR:
+    case SQLITE_MISMATCH:
+    case SQLITE_SCHEMA:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 void Database::fail(const std::string& what) const {
+  if (db_ && damaged(db_))
+    throw arch::InputError(path_ + ": the database is damaged (" + what + ": " + error() + ")");
   throw StoreError(path_ + ": " + what + ": " + error());
 }
 
@@ -26,6 +49,7 @@ void Database::exec(const std::string& sql) {
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
     const std::string m = message ? message : error();
     sqlite3_free(message);
+    if (damaged(db_)) throw arch::InputError(path_ + ": the database is damaged (" + m + ")");
     throw StoreError(path_ + ": " + m);
   }
 }

@@ -105,7 +105,7 @@ void Store::check_ours(bool writable) {
     if (v.step()) version = v.integer(0);
     sql::Statement t(db_, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
     while (t.step()) tables_text += (tables++ ? ", " : "") + t.text(0);
-  } catch (const StoreError&) {
+  } catch (const std::runtime_error&) {  // StoreError, or InputError for a damaged file
     // SQLITE_NOTADB: the header is not SQLite's; SQLITE_CORRUPT: damaged beyond reading.
     bad(path, "not an imcnas database (not readable as SQLite: " + db_.error() + ")");
   }
@@ -127,7 +127,7 @@ void Store::check_ours(bool writable) {
   std::string verdict;
   try {
     if (check.step()) verdict = check.text(0);
-  } catch (const StoreError&) {
+  } catch (const std::runtime_error&) {
     verdict = db_.error();
   }
   if (verdict != "ok") bad(path, "the database is corrupt (" + verdict + ")");

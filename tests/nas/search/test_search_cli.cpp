@@ -2,6 +2,7 @@
 // resume after SIGKILL, MPI ranks, and bad input.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -320,6 +321,39 @@ TEST(SearchCli, DatabasesThatAreNotOursExitTwoUntouched) {
       {"report --db '" + foreign + "'", "imcnas report: -o is required (see --help)"},
   });
   EXPECT_EQ(read_text(foreign), "not a database at all, just text\n");
+}
+
+// Ours but damaged (found by scripts/fuzz): a genome that is no longer JSON, text that is no
+// longer UTF-8. Reading it is refused with exit 2 naming the candidate, or shown with U+FFFD.
+TEST(SearchCli, DamagedRowsAreBadInputNotRunTimeFailures) {
+  FastEvaluator fast;
+  Scratch t;
+  const std::string db = t.path("runs.sqlite");
+  ASSERT_EQ(imcnas(search_args(db, "--algo random --budget 2")).status, 0);
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(h, "UPDATE candidates SET worker = 'lo' || CAST(X'B2' AS TEXT) || 'al'",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(h);
+  const ToolRun json = imcnas("results --db '" + db + "' --format json");
+  EXPECT_EQ(json.status, 0) << json.err;
+  EXPECT_NE(json.out.find("\"worker\": \"lo\xef\xbf\xbd"
+                          "al\""),
+            std::string::npos)
+      << json.out;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(h, "UPDATE candidates SET genome = '{\"ki' WHERE seq = 1", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(h);
+  for (const char* sub : {"results", "pareto"}) {
+    const ToolRun r = imcnas(std::string(sub) + " --db '" + db + "'");
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_NE(r.err.find(": candidate 2: its genome is not JSON; the database is damaged"),
+              std::string::npos)
+        << r.err;
+  }
 }
 
 }  // namespace

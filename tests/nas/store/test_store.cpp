@@ -208,6 +208,33 @@ TEST(Store, CorruptPagesAreReported) {
   EXPECT_NE(e.find("corrupt"), std::string::npos) << e;
 }
 
+// A column gone (a damaged or hand-edited file): our queries no longer compile. That is the
+// file's fault, an InputError (exit 2), not a failing machine's (StoreError, exit 3).
+TEST(Store, AQueryOnADamagedSchemaIsABadFile) {
+  TempDir t;
+  const std::string db = t.path("runs.sqlite");
+  int64_t id = 0;
+  {
+    Store s(db, Store::Mode::kReadWrite);
+    id = s.open_search(fresh("k")).id;
+    s.add_running(id, "g", "d", "proxy", 1);
+  }
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(h, "ALTER TABLE candidates RENAME COLUMN status TO statos", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(h);
+  Store s(db, Store::Mode::kReadOnly);
+  try {
+    s.candidates(id);
+    FAIL() << "read a table without its status column";
+  } catch (const arch::InputError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              db + ": the database is damaged (cannot prepare a query: no such column: status)");
+  }
+}
+
 TEST(Store, NewerSchemaIsRefused) {
   TempDir t;
   const std::string db = t.path("runs.sqlite");
