@@ -325,28 +325,27 @@ TEST(SearchCli, DatabasesThatAreNotOursExitTwoUntouched) {
 
 // Ours but damaged (found by scripts/fuzz): a genome that is no longer JSON, text that is no
 // longer UTF-8. Reading it is refused with exit 2 naming the candidate, or shown with U+FFFD.
+// Runs one SQL statement on the database at `db`, as a damaged or hand-edited file would.
+void edit(const std::string& db, const std::string& statement) {
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(h, statement.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << statement;
+  sqlite3_close(h);
+}
+
 TEST(SearchCli, DamagedRowsAreBadInputNotRunTimeFailures) {
   FastEvaluator fast;
   Scratch t;
   const std::string db = t.path("runs.sqlite");
   ASSERT_EQ(imcnas(search_args(db, "--algo random --budget 2")).status, 0);
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(h, "UPDATE candidates SET worker = 'lo' || CAST(X'B2' AS TEXT) || 'al'",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(h);
+  edit(db, "UPDATE candidates SET worker = 'lo' || CAST(X'B2' AS TEXT) || 'al'");
   const ToolRun json = imcnas("results --db '" + db + "' --format json");
   EXPECT_EQ(json.status, 0) << json.err;
   EXPECT_NE(json.out.find("\"worker\": \"lo\xef\xbf\xbd"
                           "al\""),
             std::string::npos)
       << json.out;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(h, "UPDATE candidates SET genome = '{\"ki' WHERE seq = 1", nullptr,
-                         nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(h);
+  edit(db, "UPDATE candidates SET genome = '{\"ki' WHERE seq = 1");
   for (const char* sub : {"results", "pareto"}) {
     const ToolRun r = imcnas(std::string(sub) + " --db '" + db + "'");
     EXPECT_EQ(r.status, 2) << r.err;

@@ -35,6 +35,14 @@ SearchRecord fresh(const std::string& key, int64_t budget = 10) {
   return r;
 }
 
+// Runs one SQL statement on the database at `db`, as another program or a damaged file would.
+void edit(const std::string& db, const std::string& statement) {
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(h, statement.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << statement;
+  sqlite3_close(h);
+}
+
 std::string open_error(const std::string& path, Store::Mode mode = Store::Mode::kReadWrite) {
   try {
     Store s(path, mode);
@@ -160,12 +168,7 @@ TEST(Store, ReadOnlyOpenOfMissingOrEmptyIsAnError) {
 TEST(Store, ForeignDatabaseIsRefusedAndLeftAlone) {
   TempDir t;
   const std::string db = t.path("theirs.sqlite");
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(h, "CREATE TABLE photos (id INTEGER); INSERT INTO photos VALUES (1);",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(h);
+  edit(db, "CREATE TABLE photos (id INTEGER); INSERT INTO photos VALUES (1);");
   const auto before = std::filesystem::file_size(db);
   EXPECT_EQ(open_error(db),
             db + ": not an imcnas database (application_id 0x00000000, tables: photos)");
@@ -219,12 +222,7 @@ TEST(Store, AQueryOnADamagedSchemaIsABadFile) {
     id = s.open_search(fresh("k")).id;
     s.add_running(id, "g", "d", "proxy", 1);
   }
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(h, "ALTER TABLE candidates RENAME COLUMN status TO statos", nullptr,
-                         nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(h);
+  edit(db, "ALTER TABLE candidates RENAME COLUMN status TO statos");
   Store s(db, Store::Mode::kReadOnly);
   try {
     s.candidates(id);
@@ -239,10 +237,7 @@ TEST(Store, NewerSchemaIsRefused) {
   TempDir t;
   const std::string db = t.path("runs.sqlite");
   { Store s(db, Store::Mode::kReadWrite); }
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  sqlite3_exec(h, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
-  sqlite3_close(h);
+  edit(db, "PRAGMA user_version = 99");
   EXPECT_EQ(open_error(db), db + ": written by a newer imcnas (schema 99, this one reads 1)");
 }
 
