@@ -335,7 +335,8 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
   // The smallest batch within 1.3x of the bound with the link, measured: the ratio falls with
   // the batch (one inference's fill and drain, L, spread over more of them: about
   // (L + (B - 1) p) / (B b), b the bound per inference). A binary search from the batch that
-  // estimate gives; 0 when the interval itself is over 1.3 b (no batch gets there).
+  // estimate gives; 0 when the interval itself is over 1.3 b (no batch gets there) or no batch
+  // up to 4096 does.
   const double b = double(noc_bound) / batch;
   auto over_bound = [&](int64_t k) {
     const compiler::Tensor xk = n.b.random_input(static_cast<int>(k));
@@ -348,14 +349,17 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
   if (1.3 * b > interval) {
     int64_t hi = std::max<int64_t>(
         1, int64_t(std::ceil((double(one.cycles) - interval) / (1.3 * b - interval))));
-    while (over_bound(hi) > 1.3 && hi < 4096) hi *= 2;
-    int64_t lo = 0;  // over 1.3 (or nothing) at lo, within at hi
-    while (hi - lo > 1) {
-      const int64_t mid = (lo + hi) / 2;
-      (over_bound(mid) > 1.3 ? lo : hi) = mid;
+    constexpr int64_t kLargest = 4096;  // beyond it, report none rather than simulate on
+    while (hi < kLargest && over_bound(hi) > 1.3) hi = std::min(2 * hi, kLargest);
+    if (over_bound(hi) <= 1.3) {
+      int64_t lo = 0;  // over 1.3 (or nothing) at lo, within at hi
+      while (hi - lo > 1) {
+        const int64_t mid = (lo + hi) / 2;
+        (over_bound(mid) > 1.3 ? lo : hi) = mid;
+      }
+      within = hi;
+      emit(n.name, "pipelined_over_bound_with_gb_link_at_that_batch", over_bound(within), "ratio");
     }
-    within = hi;
-    emit(n.name, "pipelined_over_bound_with_gb_link_at_that_batch", over_bound(within), "ratio");
   }
   emit(n.name, "batch_within_1_3x_of_bound_with_gb_link", double(within), "inferences");
 

@@ -104,9 +104,9 @@ int run(int argc, char* argv[]) {
       "write every executed command's issue/start/end cycles (TSV), to compare runs")(
       "critical-path", po::value(&o.critical_path_path),
       "write the chain of tile work and semaphore hand-overs that decided the run's end "
-      "(TSV) and print each tile's share of it")("power-bin",
-                                                 po::value(&o.power_bin_cycles)->default_value(100),
-                                                 "power trace resolution, cycles")(
+      "(TSV) and print each tile's share of it")(
+      "power-bin", po::value(&o.power_bin_cycles)->default_value(100),
+      "power trace resolution, cycles (doubled until the run fits 2^20 bins)")(
       "seed", po::value(&o.seed)->default_value(1), "seed of device variation and stuck-at maps")(
       "set", po::value(&sets)->composing(),
       "override an arch file field: path.to.key=value (last wins)")(
