@@ -372,7 +372,8 @@ void bench_net(Net n, const arch::ChipParams& chip, const std::string& arch, int
   emit(n.name, "batch_within_1_3x_of_bound_with_gb_link", double(within), "inferences");
   // A short batch, where one inference's fill and drain weigh most.
   if (batch != kShortBatch)
-    emit(n.name, "pipelined_over_bound_with_gb_link_over_16", over_bound(kShortBatch), "ratio");
+    emit(n.name, "pipelined_over_bound_with_gb_link_over_" + std::to_string(kShortBatch),
+         over_bound(kShortBatch), "ratio");
 
   // One position per MVM (imcc --positions-per-mvm 1): the default without the views it gives
   // u8/i8 layers where tiles are short. The batch, the steady state, energy per inference.
