@@ -6,11 +6,13 @@
 #include "compiler/backend/emit_compute.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <utility>
 
+#include "compiler/backend/copy_choice.h"
 #include "compiler/backend/emit_util.h"
 
 namespace imc::compiler {
@@ -223,7 +225,7 @@ uint32_t segment_mask(const RowBlock& b, uint64_t vy, uint64_t vx) {
 }
 
 void mat_body(const Plan& p, size_t layer, const Part& part, const Run& ry, const Run& rx,
-              const At& at, std::vector<Command>& out) {
+              const At& at, const CopyChoice& choice, std::vector<Command>& out) {
   const MatLayer& m = mat_of(p, layer);
   const MatPlan& mp = p.layers[layer].mat;
   const Group& grp = mp.groups[part.group];
@@ -238,7 +240,7 @@ void mat_body(const Plan& p, size_t layer, const Part& part, const Run& ry, cons
     bool first = true;
     auto mvm = [&](size_t r, uint32_t mask) {
       const RowBlock& b = mp.row_blocks[r];
-      const Region& reg = grp.region(at.copy, r, c);
+      const Region& reg = grp.region(choice.of(at.range / grp.replicas, at.copy, r, c), r, c);
       Command x;
       x.op = isa::Opcode::kMvm;
       x.xbar = reg.xb;
@@ -269,6 +271,35 @@ void mat_body(const Plan& p, size_t layer, const Part& part, const Run& ry, cons
     // reading no segment writes zeros.
     if (first) mvm(grp.r0, 0);
   }
+}
+
+// How long each MVM of group g keeps its crossbar busy (docs/platform.md: the input's buffer
+// reads, planes x read steps x (read + ADC conversions of its columns), the accumulation),
+// [(r - r0) * columns + c - c0]; 0 for the blocks whose kernel rows all fall outside
+// `valid_rows` (a border row's positions issue no MVM for them).
+std::vector<double> mvm_cycles(const Plan& p, size_t layer, const Group& g, uint64_t valid_rows) {
+  const arch::TileParams& t = p.chip->tile;
+  const arch::CrossbarParams& x = t.crossbar;
+  const MatPlan& mp = p.layers[layer].mat;
+  const isa::DType in = p.value(mat_of(p, layer).input).type;
+  std::vector<double> cycles;
+  for (size_t r = g.r0; r < g.r1; ++r)
+    for (size_t c = g.c0; c < g.c1; ++c) {
+      if (segment_mask(mp.row_blocks[r], valid_rows, ~uint64_t{0}) == 0) {
+        cycles.push_back(0);
+        continue;
+      }
+      const double rows = mp.row_blocks[r].rows();
+      const double adc = x.readout == arch::Readout::kAdc
+                             ? std::ceil(double(mp.col_blocks[c].n) / x.adc.count) *
+                                   double(x.adc.conversion_cycles)
+                             : 0.0;
+      cycles.push_back((bit_serial(in) ? 8.0 : 1.0) * std::ceil(rows / double(x.rows_per_step)) *
+                           (double(x.read_cycles) + adc) +
+                       std::ceil(rows * isa::bits_per_element(in) / t.input_buffer.width_bits) +
+                       double(t.accumulate_cycles));
+    }
+  return cycles;
 }
 
 // The ACCADDs adding the residual to channels ch0..ch1-1 of `n` positions: (count, scale)
@@ -468,14 +499,16 @@ void emit_mat_compute(const Plan& p, size_t layer, const Part& part, std::vector
   Rotation next;
   const std::vector<Run> xs = clipped(column_runs(m, in, o, g), cols);
   // One THRESH for up to half the banks: the other half take the next positions' MVMs.
-  for (const Run& ry : runs(part.oy0, part.oy1, in.h, m.kh, m.stride_h, m.pad_top))
+  for (const Run& ry : runs(part.oy0, part.oy1, in.h, m.kh, m.stride_h, m.pad_top)) {
+    const CopyChoice choice(g, mvm_cycles(p, layer, g, ry.valid));
     for (const Run& rx : xs)
       emit_rect(ry, rx, g.replicas, g.banks, std::max(1, g.banks / 2), next,
-                {[&](const At& at) { mat_body(p, layer, part, ry, rx, at, out); },
+                {[&](const At& at) { mat_body(p, layer, part, ry, rx, at, choice, out); },
                  [&](const At& at, int64_t n, bool contiguous) {
                    mat_after(p, layer, part, at, n, contiguous, out);
                  }},
                 out);
+  }
 }
 
 void emit_pool_compute(const Plan& p, size_t layer, const Part& part, std::vector<Command>& out,
