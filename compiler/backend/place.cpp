@@ -566,8 +566,12 @@ bool fuse_pools(Plan& p, const std::vector<int>& parts) {
       pooled = std::max(pooled, pr.hi - pr.lo);
       bytes = std::max(bytes, window_bytes(p, i, r) + window_bytes(p, q, pr));
     }
-    const double fused = layer_cost(p, i) * double(rows) / double(h) +
-                         layer_cost(p, q) * double(pooled) / double(ph);
+    // As estimated_period counts a fused pair: one sequencer issues both layers' commands,
+    // while the crossbars and the pooling unit work side by side.
+    const GroupTime c = layer_time(p, i), f = layer_time(p, q);
+    const double share = double(rows) / double(h), pooled_share = double(pooled) / double(ph);
+    const double fused =
+        std::max({c.issue * share + f.issue * pooled_share, c.busy * share, f.busy * pooled_share});
     if (!whole_windows || bytes > obuf) continue;
     if (fused > period) continue;
     p.layers[q].fused_into = i;
@@ -633,7 +637,12 @@ void place(Plan& p) {
   const int spare = split_counts(p, parts, std::vector<bool>(n, false), p.chip->tiles() - need);
   p.spare_tiles = spare;
   // With no tile left, fused pools hand theirs to the layers still waiting for one; a fused pair
-  // keeps its rows (its windows must stay whole).
+  // keeps its rows (its windows must stay whole). Undone where no layer takes the tiles and
+  // the estimated period is no shorter: on rram4x4 bnn_cnn's pools, fused into convs already
+  // at their finest split with whole windows, left three tiles idle and every batch about
+  // 360 cycles longer.
+  const std::vector<int> unfused = parts;
+  const double before = estimated_period(p, parts);
   if (spare == 0 && fuse_pools(p, parts)) {
     std::vector<bool> done(n, false);
     int freed = 0;
@@ -642,7 +651,11 @@ void place(Plan& p) {
         done[i] = done[static_cast<size_t>(p.layers[i].fused_into)] = true;
         freed += parts[i];
       }
-    split_counts(p, parts, done, freed);
+    const int idle = split_counts(p, parts, done, freed);
+    if (idle == freed && estimated_period(p, parts) >= before) {
+      for (LayerPlan& l : p.layers) l.fused_into = l.fused_pool = -1;
+      parts = unfused;
+    }
   }
   p.period = estimated_period(p, parts);
   for (size_t i = 0; i < n; ++i)

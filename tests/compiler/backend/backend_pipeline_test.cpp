@@ -761,6 +761,38 @@ TEST(Pipeline, APoolRunsOnTheTilesOfTheConvBeforeItWhereTheChipIsFull) {
   EXPECT_LT(one_inference[true], one_inference[false]);
 }
 
+// Whether a pool runs on its conv's tiles counts the tile as it works: one sequencer issues
+// both layers' commands while the crossbars and the pooling unit work side by side. On
+// rram4x4 (ADC-bound crossbars) the CNN 28x28's first conv keeps its crossbars busy far longer
+// than it issues, so its pool joins it and the pool's tile goes elsewhere: every inference
+// is faster. bnn_cnn's convs are at their finest split with whole 2x2 windows already, so
+// fusing would leave the freed tiles idle for no shorter period: its pools keep their tiles.
+TEST(Pipeline, PoolsJoinTheirConvOnlyWhereTheFreedTilesAreUsed) {
+  const Target rram = rram_exact();
+  auto fused_pools = [&](const GraphBuilder& b) {
+    const std::string d = dumped(b, "place", Schedule::kPipelined, rram);
+    int n = 0;
+    for (size_t k = d.find("  fused: on the tiles of"); k != std::string::npos;
+         k = d.find("  fused: on the tiles of", k + 1))
+      ++n;
+    return n;
+  };
+  GraphBuilder cnn = cnn_28x28();
+  EXPECT_EQ(fused_pools(cnn), 1);
+  compiler::BackendOptions o;
+  const int64_t fused = check_with(cnn, o, rram, 2);
+  o.pool_fusion = false;
+  EXPECT_LT(fused, check_with(cnn, o, rram, 2));
+
+  GraphBuilder bnn(12);  // examples/bnn_cnn's shape
+  int x = bnn.input(isa::DType::kU8, 16, 16, 1);
+  x = bnn.pool(bnn.conv(x, {16, 3, 1, 1, isa::DType::kB1}), 2, 2);
+  x = bnn.pool(bnn.conv(x, {32, 3, 1, 1, isa::DType::kB1}), 2, 2);
+  bnn.output(bnn.conv(x, {10, 4, 1, 0, isa::DType::kI32}));
+  EXPECT_EQ(fused_pools(bnn), 0);
+  check(bnn, Schedule::kPipelined, rram, 2);
+}
+
 // Maps in halves (imcc --handover halves, the default) on the same shape: where both layers'
 // tiles compute for 32 cycles or more per inference and have issue slots to spare, a producer
 // part SENDs the first half of its columns as soon as they are computed (raising the
