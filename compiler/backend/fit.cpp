@@ -17,7 +17,8 @@ int64_t row_bytes(const Value& v) {
   return map_bytes(v) / v.h;
 }
 
-Need need(const Plan& p, size_t i, int n, bool windowed) {
+// `slice`: the bytes of a sliced input vector (sliced_vector_input) a part holds, or -1.
+Need need(const Plan& p, size_t i, int n, bool windowed, int64_t slice = -1) {
   const Layer& l = p.g->layers[i];
   const Value& in = p.value(l.input());
   const Value& out = p.value(l.output());
@@ -28,6 +29,12 @@ Need need(const Plan& p, size_t i, int n, bool windowed) {
     x.rows = std::max(x.rows, r.hi - r.lo);
     const Rows ir = input_rows(p, i, r.lo, r.hi);
     x.in_rows = std::max(x.in_rows, ir.hi - ir.lo);
+  }
+  if (slice >= 0) {  // one pixel: windows change nothing
+    x.in = slice;
+    x.residual = residual >= 0 ? map_bytes(p.value(residual)) : 0;
+    x.out = map_bytes(out);
+    return x;
   }
   if (!windowed) {
     x.in = map_bytes(in);
@@ -61,8 +68,9 @@ int64_t partial_bytes(const Plan& p, size_t i, const Need& x, int64_t channels) 
   return x.rows * p.value(p.g->layers[i].output()).w * channels * 4;
 }
 
-bool fits(const Plan& p, size_t i, int n, bool windowed, int row_groups, int64_t channels) {
-  const Need x = need(p, i, n, windowed);
+bool fits(const Plan& p, size_t i, int n, bool windowed, int row_groups, int64_t channels,
+          int64_t slice) {
+  const Need x = need(p, i, n, windowed, slice);
   if (!maps_fit(p, x)) return false;
   if (row_groups < 2 || channels == 0) return true;
   const Capacity c = capacity(p);
@@ -82,10 +90,10 @@ std::string too_big(const Plan& p, size_t i, const char* what, const Value& v, i
 }
 
 // The message for maps of one output row that do not fit, or "".
-std::string one_row_problem(const Plan& p, size_t i) {
+std::string one_row_problem(const Plan& p, size_t i, int64_t slice) {
   const Layer& l = p.g->layers[i];
   const Value& out = p.value(l.output());
-  const Need x = need(p, i, static_cast<int>(out.h), true);
+  const Need x = need(p, i, static_cast<int>(out.h), true, slice);
   const Capacity c = capacity(p);
   if (x.in > c.ibuf)
     return too_big(p, i, "input", p.value(l.input()), x.in,
@@ -99,18 +107,18 @@ std::string one_row_problem(const Plan& p, size_t i) {
 
 }  // namespace
 
-RowFit fit_rows(const Plan& p, size_t i, int row_groups, int64_t partial_channels) {
+RowFit fit_rows(const Plan& p, size_t i, int row_groups, int64_t partial_channels, int64_t slice) {
   const int h = static_cast<int>(p.value(p.g->layers[i].output()).h);
   RowFit f;
   // Whole maps as long as they fit: the layout of a layer on one tile; then windows.
   for (const bool windowed : {false, true}) {
-    if (!windowed && !maps_fit(p, need(p, i, 1, false))) continue;
+    if (!windowed && !maps_fit(p, need(p, i, 1, false, slice))) continue;
     for (int n = 1; n <= h; ++n)
-      if (fits(p, i, n, windowed, row_groups, partial_channels)) return {n, windowed, ""};
+      if (fits(p, i, n, windowed, row_groups, partial_channels, slice)) return {n, windowed, ""};
   }
-  f.problem = one_row_problem(p, i);
+  f.problem = one_row_problem(p, i, slice);
   if (f.problem.empty()) {
-    const Need x = need(p, i, h, true);
+    const Need x = need(p, i, h, true, slice);
     f.problem = "the partial sums of one output row (" +
                 std::to_string(partial_bytes(p, i, x, partial_channels)) +
                 " B per row group) do not fit the tile buffers";
@@ -118,16 +126,27 @@ RowFit fit_rows(const Plan& p, size_t i, int row_groups, int64_t partial_channel
   return f;
 }
 
+int64_t vector_slice(const Plan& p, size_t i, const MatPlan& m, const std::vector<Group>& groups) {
+  if (!sliced_vector_input(p, i) || groups.empty()) return -1;
+  const Value& v = p.value(p.g->layers[i].mat.input);
+  int64_t bytes = 0;
+  for (const Group& g : groups)
+    bytes = std::max(bytes, group_bytes(m, g, v).hi - group_bytes(m, g, v).lo);
+  return bytes;
+}
+
 bool rows_fit(const Plan& p, size_t i, int n) {
   const LayerPlan& lp = p.layers[i];
   int64_t channels = 0;
   for (const Group& g : lp.mat.groups)
     if (g.row_groups > 1) channels = std::max(channels, g.channels());
-  return fits(p, i, n, lp.windowed, lp.mat.max_row_groups(), channels);
+  return fits(p, i, n, lp.windowed, lp.mat.max_row_groups(), channels,
+              vector_slice(p, i, lp.mat, lp.mat.groups));
 }
 
 void check_one_row_fits(const Plan& p, size_t i) {
-  const std::string problem = one_row_problem(p, i);
+  // A sliced input vector: its slices are known, and checked, once the matrix is split.
+  const std::string problem = one_row_problem(p, i, sliced_vector_input(p, i) ? 0 : -1);
   if (!problem.empty()) throw BackendError(problem);
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "compiler/backend/plan.h"
 
@@ -17,8 +18,14 @@ struct RowFit {
 
 // Layer i with partial sums of `row_groups` row groups (the most of any column group) of
 // `partial_channels` channels each (the most of a column group with several row groups; 0:
-// no partial sums).
-RowFit fit_rows(const Plan& p, size_t i, int row_groups, int64_t partial_channels);
+// no partial sums); `slice`: the bytes of a sliced input vector each part holds (vector_slice),
+// -1 for the whole input.
+RowFit fit_rows(const Plan& p, size_t i, int row_groups, int64_t partial_channels,
+                int64_t slice = -1);
+
+// The most bytes of layer i's input vector a tile holds with `groups` (sliced_vector_input),
+// or -1 when it holds the whole input.
+int64_t vector_slice(const Plan& p, size_t i, const MatPlan& m, const std::vector<Group>& groups);
 
 // Whether layer i fits in n row ranges with its layout (LayerPlan::windowed) and groups.
 bool rows_fit(const Plan& p, size_t i, int n);

@@ -77,12 +77,27 @@ Rows kernel_rows(const Plan& p, size_t layer, const Part& part) {
   return k;
 }
 
+bool sliced_vector_input(const Plan& p, size_t i) {
+  const Layer& l = p.g->layers[i];
+  if (l.kind != Layer::Kind::kMat || l.mat.input != p.g->input) return false;
+  const Value& v = p.value(l.mat.input);
+  return v.h == 1 && v.w == 1 && l.mat.kh == 1 && l.mat.kw == 1;
+}
+
 bool byte_rows(const Plan& p, int edge) {
   const Edge& e = p.edges[edge];
-  const Value& v = p.value(e.value);
-  return e.producer < 0 && v.h == 1 && v.w == 1 && edge != p.layers[e.consumer].residual_edge &&
-         p.g->layers[e.consumer].kind == Layer::Kind::kMat && p.g->layers[e.consumer].mat.kh == 1 &&
-         p.g->layers[e.consumer].mat.kw == 1;
+  return e.producer < 0 && edge != p.layers[e.consumer].residual_edge &&
+         sliced_vector_input(p, static_cast<size_t>(e.consumer));
+}
+
+Rows group_bytes(const MatPlan& m, const Group& g, const Value& v) {
+  int64_t lo = v.c, hi = 0;  // channels under its row blocks (kernel 1x1: rows = channels)
+  for (size_t r = g.r0; r < g.r1; ++r) {
+    lo = std::min<int64_t>(lo, m.row_blocks[r].c0);
+    hi = std::max<int64_t>(hi, m.row_blocks[r].c0 + m.row_blocks[r].nc);
+  }
+  const int bits = isa::bits_per_element(v.type);
+  return {lo * bits / 8, (hi * bits + 7) / 8};
 }
 
 Rows edge_rows(const Plan& p, int edge, const Part& c) {
@@ -92,14 +107,7 @@ Rows edge_rows(const Plan& p, int edge, const Part& c) {
     const Value& v = p.value(e.value);
     const MatPlan& m = p.layers[layer].mat;
     if (m.groups.empty()) return {0, map_bytes(v)};
-    const Group& g = m.groups[c.group];
-    int64_t lo = v.c, hi = 0;  // channels under its row blocks (kernel 1x1: rows = channels)
-    for (size_t r = g.r0; r < g.r1; ++r) {
-      lo = std::min<int64_t>(lo, m.row_blocks[r].c0);
-      hi = std::max<int64_t>(hi, m.row_blocks[r].c0 + m.row_blocks[r].nc);
-    }
-    const int bits = isa::bits_per_element(v.type);
-    return {lo * bits / 8, (hi * bits + 7) / 8};
+    return group_bytes(m, m.groups[c.group], v);
   }
   if (edge == p.layers[layer].residual_edge) return {c.oy0, c.oy1};
   const Rows all = input_rows(p, layer, c.oy0, c.oy1);
@@ -131,11 +139,11 @@ MapWindow window_of(const Value& v, bool planar_map, bool windowed, Rows rows) {
 
 MapWindow edge_window(const Plan& p, int edge, const Part& c) {
   const Edge& e = p.edges[edge];
-  if (byte_rows(p, edge)) {  // the whole vector, one byte per row
+  if (byte_rows(p, edge)) {  // the bytes under the part's row blocks, one byte per row
     MapWindow w;
-    w.rows = {0, map_bytes(p.value(e.value))};
+    w.rows = edge_rows(p, edge, c);
     w.row = 1;
-    w.plane = w.rows.hi;
+    w.plane = w.rows.hi - w.rows.lo;
     return w;
   }
   return window_of(p.value(e.value), planar(p, e.value), p.layers[e.consumer].windowed,

@@ -257,6 +257,11 @@ Rows kernel_rows(const Plan& p, size_t layer, const Part& part);
 // Rows of edge e's map that consumer part c needs (a row group: under its kernel rows; may be
 // empty when those are all padding). On a byte-row edge, bytes of the vector instead.
 Rows edge_rows(const Plan& p, int edge, const Part& c);
+// Whether layer i reads the network's input vector a byte per row (byte_rows): each of its
+// tiles then holds only the bytes under its row group's blocks.
+bool sliced_vector_input(const Plan& p, size_t i);
+// Bytes of vector v (kernel 1x1: rows are channels) under group g's row blocks.
+Rows group_bytes(const MatPlan& m, const Group& g, const Value& v);
 // The network input as a vector (1x1xC) into a matrix: its "rows" are its bytes, so that a
 // row group LOADs, passes on and receives only the bytes under its row blocks (a vector is
 // one map row, which every group would otherwise take whole). Windows, spans and the input

@@ -144,7 +144,8 @@ Candidate candidate(const Plan& p, size_t i, MatPlan m, int64_t ncg) {
   }
   c.col_blocks = std::move(m.col_blocks);
   // Row ranges for the maps and the owner's partial-sum slots (one per other row group) to fit.
-  const RowFit f = fit_rows(p, i, static_cast<int>(max_rg), max_rg > 1 ? max_ch : 0);
+  const RowFit f = fit_rows(p, i, static_cast<int>(max_rg), max_rg > 1 ? max_ch : 0,
+                            vector_slice(p, i, m, c.groups));
   if (f.parts == 0) return fail(f.problem);
   c.spatial = f.parts;
   c.windowed = f.windowed;
@@ -218,7 +219,7 @@ void split_matrix(Plan& p, size_t i) {
       continue;
     }
     auto key = [&](const Candidate& x) {
-      return std::make_pair(x.tiles, map ? x.partial : static_cast<int64_t>(x.groups.back().cg));
+      return std::make_pair(x.tiles, x.partial);
     };
     if (best.tiles == 0 || key(c) < key(best)) best = std::move(c);
   }

@@ -266,6 +266,17 @@ TEST_P(Split, VectorSlicesArePassedToTheirReadersOnlyOnRram4x4) {
   check(b, GetParam(), chip, 4);
 }
 
+// A tile holds only its row group's bytes of an input vector: a 3000-byte u8 vector does not
+// fit rram4x4's 2 KiB input buffers, but its row groups' slices (a tile's eight 64-row
+// crossbars: 512 bytes at most) do. Bit-exact in both schedules.
+TEST_P(Split, AVectorLargerThanATileBufferIsHeldInSlices) {
+  GraphBuilder b(48);
+  int x = b.input(DType::kU8, 1, 1, 3000);
+  x = b.dense(x, 32, DType::kB1);
+  b.output(b.dense(x, 10, DType::kI32));
+  check(b, GetParam(), rram_exact(), 2);
+}
+
 TEST_P(Split, DenseColumnGroupsSendByteSlicesOnTile8x8) {
   GraphBuilder b(42);
   int x = b.input(DType::kB1, 1, 1, 256);
