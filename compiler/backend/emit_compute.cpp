@@ -14,6 +14,7 @@
 
 #include "compiler/backend/copy_choice.h"
 #include "compiler/backend/emit_util.h"
+#include "compiler/backend/mvm_cost.h"
 
 namespace imc::compiler {
 
@@ -273,32 +274,19 @@ void mat_body(const Plan& p, size_t layer, const Part& part, const Run& ry, cons
   }
 }
 
-// How long each MVM of group g keeps its crossbar busy (docs/platform.md: the input's buffer
-// reads, planes x read steps x (read + ADC conversions of its columns), the accumulation),
-// [(r - r0) * columns + c - c0]; 0 for the blocks whose kernel rows all fall outside
-// `valid_rows` (a border row's positions issue no MVM for them).
+// How long each MVM of group g keeps its crossbar busy, [(r - r0) * columns + c - c0]; 0 for
+// the blocks whose kernel rows all fall outside `valid_rows` (a border row's positions issue
+// no MVM for them).
 std::vector<double> mvm_cycles(const Plan& p, size_t layer, const Group& g, uint64_t valid_rows) {
-  const arch::TileParams& t = p.chip->tile;
-  const arch::CrossbarParams& x = t.crossbar;
   const MatPlan& mp = p.layers[layer].mat;
   const isa::DType in = p.value(mat_of(p, layer).input).type;
   std::vector<double> cycles;
   for (size_t r = g.r0; r < g.r1; ++r)
-    for (size_t c = g.c0; c < g.c1; ++c) {
-      if (segment_mask(mp.row_blocks[r], valid_rows, ~uint64_t{0}) == 0) {
-        cycles.push_back(0);
-        continue;
-      }
-      const double rows = mp.row_blocks[r].rows();
-      const double adc = x.readout == arch::Readout::kAdc
-                             ? std::ceil(double(mp.col_blocks[c].n) / x.adc.count) *
-                                   double(x.adc.conversion_cycles)
-                             : 0.0;
-      cycles.push_back((bit_serial(in) ? 8.0 : 1.0) * std::ceil(rows / double(x.rows_per_step)) *
-                           (double(x.read_cycles) + adc) +
-                       std::ceil(rows * isa::bits_per_element(in) / t.input_buffer.width_bits) +
-                       double(t.accumulate_cycles));
-    }
+    for (size_t c = g.c0; c < g.c1; ++c)
+      cycles.push_back(
+          segment_mask(mp.row_blocks[r], valid_rows, ~uint64_t{0}) == 0
+              ? 0.0
+              : mvm_busy_cycles(p.chip->tile, mp.row_blocks[r].rows(), mp.col_blocks[c].n, in));
   return cycles;
 }
 

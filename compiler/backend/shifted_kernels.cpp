@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "compiler/backend/mvm_cost.h"
 #include "hw/isa/program.h"
 
 namespace imc::compiler {
@@ -36,17 +37,8 @@ struct Cost {
 };
 Cost cycles_per_position(const MatLayer& m, const Value& in, const Value& out,
                          const arch::TileParams& t, int positions) {
-  const arch::CrossbarParams& x = t.crossbar;
   const Blocks b = blocks(m, in, t, positions);
-  const bool serial = bit_serial(in.type);
-  const double adc =
-      x.readout == arch::Readout::kAdc
-          ? std::ceil(double(positions * out.c) / x.adc.count) * x.adc.conversion_cycles
-          : 0.0;
-  const double mvm =
-      (serial ? 8.0 : 1.0) * std::ceil(double(b.rows) / x.rows_per_step) * (x.read_cycles + adc) +
-      std::ceil(double(b.rows) * isa::bits_per_element(in.type) / t.input_buffer.width_bits) +
-      t.accumulate_cycles;
+  const double mvm = mvm_busy_cycles(t, b.rows, positions * out.c, in.type);
   const int64_t copies = std::max<int64_t>(1, t.crossbars / b.count);
   const int64_t waves = (b.count + t.crossbars - 1) / t.crossbars;
   const double crossbar = mvm * double(waves) / double(positions * copies);

@@ -218,9 +218,7 @@ void split_matrix(Plan& p, size_t i) {
       if (problem.empty() || c.problem.find("partial") != std::string::npos) problem = c.problem;
       continue;
     }
-    auto key = [&](const Candidate& x) {
-      return std::make_pair(x.tiles, x.partial);
-    };
+    auto key = [&](const Candidate& x) { return std::make_pair(x.tiles, x.partial); };
     if (best.tiles == 0 || key(c) < key(best)) best = std::move(c);
   }
   if (best.tiles == 0)
