@@ -6,7 +6,6 @@
 #include "compiler/backend/emit_compute.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <string>

@@ -130,8 +130,10 @@ int64_t vector_slice(const Plan& p, size_t i, const MatPlan& m, const std::vecto
   if (!sliced_vector_input(p, i) || groups.empty()) return -1;
   const Value& v = p.value(p.g->layers[i].mat.input);
   int64_t bytes = 0;
-  for (const Group& g : groups)
-    bytes = std::max(bytes, group_bytes(m, g, v).hi - group_bytes(m, g, v).lo);
+  for (const Group& g : groups) {
+    const Rows b = group_bytes(m, g, v);
+    bytes = std::max(bytes, b.hi - b.lo);
+  }
   return bytes;
 }
 

@@ -642,7 +642,7 @@ void place(Plan& p) {
   // at their finest split with whole windows, left three tiles idle and every batch about
   // 360 cycles longer.
   const std::vector<int> unfused = parts;
-  const double before = estimated_period(p, parts);
+  const double before = spare == 0 ? estimated_period(p, parts) : 0;
   if (spare == 0 && fuse_pools(p, parts)) {
     std::vector<bool> done(n, false);
     int freed = 0;
