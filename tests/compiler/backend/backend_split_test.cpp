@@ -266,6 +266,31 @@ TEST_P(Split, VectorSlicesArePassedToTheirReadersOnlyOnRram4x4) {
   check(b, GetParam(), chip, 4);
 }
 
+// rram4x4's tiles have 8 semaphores, all taken on the MLP's first-layer owners, so no second
+// semaphore is left for double-buffered partial sums. With one contributor per owner none is
+// needed: its partial sums arrive in order, and one semaphore counts both slots. The owner's
+// ACCADD alternates between the two slots, the contributor starts with two credits, and the
+// result is bit-exact over an odd and an even batch.
+TEST(SplitPartials, OneContributorDoubleBuffersOnOneSemaphore) {
+  GraphBuilder b(46);
+  int x = b.input(DType::kU8, 1, 1, 784);
+  x = b.dense(x, 256, DType::kB1);
+  b.output(b.dense(x, 10, DType::kI32));
+  const Target chip = rram_exact();
+  const isa::Program p =
+      compiler::compile_graph(b.graph(), chip.chip(), compiler::BackendOptions{});
+  int alternating = 0;
+  for (const isa::TileProgram& t : p.tiles)
+    for (const isa::Command& c : t.commands)
+      if (c.op == isa::Opcode::kAccAdd && c.type == DType::kI32 && c.count == 64) {
+        EXPECT_EQ(c.src.rot.period, 2) << "tile " << t.tile;
+        alternating += c.src.rot.period == 2;
+      }
+  EXPECT_EQ(alternating, 4);  // the four column groups' owners
+  check(b, Schedule::kPipelined, chip, 3);
+  check(b, Schedule::kPipelined, chip, 4);
+}
+
 // A tile holds only its row group's bytes of an input vector: a 3000-byte u8 vector does not
 // fit rram4x4's 2 KiB input buffers, but its row groups' slices (a tile's eight 64-row
 // crossbars: 512 bytes at most) do. Bit-exact in both schedules.
