@@ -19,14 +19,19 @@ using compiler::Schedule;
 using compiler::testing::GraphBuilder;
 using isa::DType;
 
+// A vector of `inputs` elements -> `hidden` (binary) -> 10 sums.
+GraphBuilder two_dense(unsigned seed, DType in, int inputs, int hidden) {
+  GraphBuilder b(seed);
+  int x = b.input(in, 1, 1, inputs);
+  x = b.dense(x, hidden, DType::kB1);
+  b.output(b.dense(x, 10, DType::kI32));
+  return b;
+}
+
 // 3136 inputs (a 7x7x64 map flattened) -> 128: 13 row blocks of 256x128, two per crossbar,
 // eight per tile. Splitting the rows halves every tile's MVMs; the owner adds 128 int32s.
 GraphBuilder dense_3136_128() {
-  GraphBuilder b(41);
-  int x = b.input(DType::kB1, 1, 1, 3136);
-  x = b.dense(x, 128, DType::kB1);
-  b.output(b.dense(x, 10, DType::kI32));
-  return b;
+  return two_dense(41, DType::kB1, 3136, 128);
 }
 
 TEST(SplitDecision, DenseTooBigForATileSplitsItsRowsEvenly) {
@@ -125,10 +130,7 @@ TEST(WeightCrossbars, CountOneCopyOfEveryBlockWhateverTheSchedule) {
 // More output channels than accumulator entries: column groups, each starting on a byte of
 // the packed b1 output (552 = 69 bytes).
 TEST(SplitDecision, ChannelsBeyondTheAccumulatorSplitColumnsOnByteBounds) {
-  GraphBuilder b(42);
-  int x = b.input(DType::kB1, 1, 1, 256);
-  x = b.dense(x, 1100, DType::kB1);
-  b.output(b.dense(x, 10, DType::kI32));
+  const GraphBuilder b = two_dense(42, DType::kB1, 256, 1100);
   const std::string d = dumped(b, "place");
   EXPECT_TRUE(has(d, "group 0: column group 0 (out 0..551), row group 0 of 1")) << d;
   EXPECT_TRUE(has(d, "group 1: column group 1 (out 552..1099), row group 0 of 1")) << d;
@@ -243,16 +245,18 @@ TEST_P(Split, RowGroupsOfAVectorInputTakeOnlyTheirSlice) {
   check(b, GetParam());
 }
 
+// The MLP of bench_schedule (u8 784 -> 256 -> 10 here).
+GraphBuilder mlp_784_256_10() {
+  return two_dense(46, DType::kU8, 784, 256);
+}
+
 // rram4x4: 784 u8 inputs -> 256 is four column groups of two row groups; each slice (448 B,
 // 336 B) is read by four tiles. One of them LOADs it and passes it to the other three: 784
 // bytes through the global buffer's link per inference, 3 x 784 between tiles (it was one tile
 // LOADing all 784 and sending them to each of the other seven: 1379 of every 1390 cycles on
 // its port).
 TEST_P(Split, VectorSlicesArePassedToTheirReadersOnlyOnRram4x4) {
-  GraphBuilder b(46);
-  int x = b.input(DType::kU8, 1, 1, 784);
-  x = b.dense(x, 256, DType::kB1);
-  b.output(b.dense(x, 10, DType::kI32));
+  GraphBuilder b = mlp_784_256_10();
   const Target chip = rram_exact();
   if (GetParam() == Schedule::kPipelined) {
     const InputTraffic t =
@@ -272,10 +276,7 @@ TEST_P(Split, VectorSlicesArePassedToTheirReadersOnlyOnRram4x4) {
 // ACCADD alternates between the two slots, the contributor starts with two credits, and the
 // result is bit-exact over an odd and an even batch.
 TEST(SplitPartials, OneContributorDoubleBuffersOnOneSemaphore) {
-  GraphBuilder b(46);
-  int x = b.input(DType::kU8, 1, 1, 784);
-  x = b.dense(x, 256, DType::kB1);
-  b.output(b.dense(x, 10, DType::kI32));
+  GraphBuilder b = mlp_784_256_10();
   const Target chip = rram_exact();
   const isa::Program p =
       compiler::compile_graph(b.graph(), chip.chip(), compiler::BackendOptions{});
@@ -295,18 +296,12 @@ TEST(SplitPartials, OneContributorDoubleBuffersOnOneSemaphore) {
 // fit rram4x4's 2 KiB input buffers, but its row groups' slices (a tile's eight 64-row
 // crossbars: 512 bytes at most) do. Bit-exact in both schedules.
 TEST_P(Split, AVectorLargerThanATileBufferIsHeldInSlices) {
-  GraphBuilder b(48);
-  int x = b.input(DType::kU8, 1, 1, 3000);
-  x = b.dense(x, 32, DType::kB1);
-  b.output(b.dense(x, 10, DType::kI32));
+  GraphBuilder b = two_dense(48, DType::kU8, 3000, 32);
   check(b, GetParam(), rram_exact(), 2);
 }
 
 TEST_P(Split, DenseColumnGroupsSendByteSlicesOnTile8x8) {
-  GraphBuilder b(42);
-  int x = b.input(DType::kB1, 1, 1, 256);
-  x = b.dense(x, 1100, DType::kB1);
-  b.output(b.dense(x, 10, DType::kI32));
+  GraphBuilder b = two_dense(42, DType::kB1, 256, 1100);
   check(b, GetParam());
 }
 
