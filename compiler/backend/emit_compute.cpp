@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <numeric>
 #include <string>
 #include <utility>
 
@@ -86,8 +87,13 @@ struct Rotation {
   int copy = 0, bank = 0;
 };
 
-void emit_rect(const Run& ry, const Run& rx, int copies, int banks, int merge, Rotation& next,
-               const Body& body, std::vector<Command>& out) {
+// `even_rows`: rx is a whole row of a crossbar-bound layer (bit-serial input). A row whose
+// width is not a multiple of the copies gives the first copies one position more in every row
+// (12 on 8 copies: 2, 2, 2, 2, 1, 1, 1, 1); an iteration then covers as many rows as make the
+// copies come round evenly (two rows of 12: three each), its positions numbered on across
+// rows, so that a group of copies may end one row and start the next (neighbours in memory).
+void emit_rect(const Run& ry, const Run& rx, int copies, int banks, int merge, bool even_rows,
+               Rotation& next, const Body& body, std::vector<Command>& out) {
   const bool along_x = rx.n > 1 || ry.n == 1;
   const Run& inner = along_x ? rx : ry;
   const int64_t ranges = int64_t{copies} * banks;
@@ -95,7 +101,7 @@ void emit_rect(const Run& ry, const Run& rx, int copies, int banks, int merge, R
   // `count` positions from `first` of the inner run, `iterations` times along it; along x,
   // rows row0.. in `row_iterations` iterations of `rows` rows each.
   auto block = [&](int64_t first, int64_t count, int64_t iterations, int64_t row0,
-                   int64_t row_iterations, int64_t rows) {
+                   int64_t row_iterations, int64_t rows, bool across_rows) {
     Rect d;
     int depth = 1, loops = 0;
     if (along_x && row_iterations > 1) {
@@ -109,8 +115,8 @@ void emit_rect(const Run& ry, const Run& rx, int copies, int banks, int merge, R
       ++loops;
     }
     // A row's positions take whole groups of `copies` ranges, so that the ranges one THRESH
-    // reads (a group of copies) are consecutive.
-    const int64_t row_slots = (count + copies - 1) / copies * copies;
+    // reads (a group of copies) are consecutive; across rows, the rows' positions in turn.
+    const int64_t row_slots = across_rows ? count : (count + copies - 1) / copies * copies;
     auto position = [&](int64_t j, int64_t k) {  // position k of row j of the iteration
       const int64_t at = inner.lo + first + k, slot = j * row_slots + k;
       return At{along_x ? row0 + j : at,
@@ -121,35 +127,46 @@ void emit_rect(const Run& ry, const Run& rx, int copies, int banks, int merge, R
                 static_cast<int>((next.copy + slot) % copies),
                 static_cast<int>(((next.bank + slot / copies) % banks) * copies + slot % copies)};
     };
-    for (int64_t j = 0; j < rows; ++j) {
-      // Up to `merge` groups of copies whose ranges follow each other are requantized by
-      // one THRESH, after the last of them: fewer issue slots.
+    // The positions in turn, row by row (or all rows as one sequence): up to `merge` groups of
+    // copies whose ranges follow each other are requantized by one THRESH, after the last of
+    // them: fewer issue slots.
+    const int64_t sequences = across_rows ? 1 : rows, length = across_rows ? rows * count : count;
+    for (int64_t j = 0; j < sequences; ++j) {
+      auto at = [&](int64_t s) { return position(j + s / count, s % count); };
       int64_t first = -1, held = 0;
-      for (int64_t b = 0; b < count; b += copies) {
-        const int64_t n = std::min<int64_t>(copies, count - b);
-        if (first >= 0 && position(j, b).range != position(j, first).range + held) {
-          body.after(position(j, first), held, along_x);
+      for (int64_t b = 0; b < length; b += copies) {
+        const int64_t n = std::min<int64_t>(copies, length - b);
+        if (first >= 0 && at(b).range != at(first).range + held) {
+          body.after(at(first), held, along_x);
           first = -1;
         }
-        for (int64_t k = b; k < b + n; ++k) body.each(position(j, k));
+        for (int64_t k = b; k < b + n; ++k) body.each(at(k));
         if (first < 0) first = b, held = 0;
         held += n;
-        if (held + copies > int64_t{merge} * copies || b + n >= count) {
-          body.after(position(j, first), held, along_x);
+        if (held + copies > int64_t{merge} * copies || b + n >= length) {
+          body.after(at(first), held, along_x);
           first = -1;
         }
       }
     }
     for (int i = 0; i < loops; ++i) out.push_back(end_loop());
     next.copy = static_cast<int>((next.copy + rows * count) % copies);
-    next.bank = static_cast<int>((next.bank + rows * row_slots / copies) % banks);
+    next.bank = static_cast<int>((next.bank + (across_rows ? (rows * count + copies - 1) / copies
+                                                           : rows * row_slots / copies)) %
+                                 banks);
   };
   const int64_t rows = along_x ? ry.n : 1;
+  const int64_t cycle = copies / std::gcd(u, int64_t{copies});  // rows for the copies to come round
+  if (even_rows && along_x && q == 1 && rem == 0 && cycle > 1 && rows >= cycle) {
+    block(0, u, 1, ry.lo, rows / cycle, cycle, true);
+    if (rows % cycle) block(0, u, 1, ry.lo + rows / cycle * cycle, 1, rows % cycle, true);
+    return;
+  }
   const int64_t row_slots = (u + copies - 1) / copies * copies;
   const int64_t per = along_x && q == 1 && rem == 0 ? std::min(rows, ranges / row_slots) : 1;
-  block(0, u, q, ry.lo, rows / per, per);
-  if (rows % per) block(0, u, q, ry.lo + rows / per * per, 1, rows % per);
-  if (rem) block(q * u, rem, 1, ry.lo, rows, 1);
+  block(0, u, q, ry.lo, rows / per, per, false);
+  if (rows % per) block(0, u, q, ry.lo + rows / per * per, 1, rows % per, false);
+  if (rem) block(q * u, rem, 1, ry.lo, rows, 1, false);
 }
 
 // Addresses of row 0 of the part's maps (`slot` input, `out` output, `res` residual): where
@@ -484,12 +501,14 @@ void emit_mat_compute(const Plan& p, size_t layer, const Part& part, std::vector
   const Value& o = computed_map(p, layer);
   const Group& g = p.layers[layer].mat.groups[part.group];
   Rotation next;
+  const bool serial = bit_serial(in.type);
   const std::vector<Run> xs = clipped(column_runs(m, in, o, g), cols);
   // One THRESH for up to half the banks: the other half take the next positions' MVMs.
   for (const Run& ry : runs(part.oy0, part.oy1, in.h, m.kh, m.stride_h, m.pad_top)) {
     const CopyChoice choice(g, mvm_cycles(p, layer, g, ry.valid));
     for (const Run& rx : xs)
-      emit_rect(ry, rx, g.replicas, g.banks, std::max(1, g.banks / 2), next,
+      emit_rect(ry, rx, g.replicas, g.banks, std::max(1, g.banks / 2),
+                serial && rx.lo == 0 && rx.n == o.w, next,
                 {[&](const At& at) { mat_body(p, layer, part, ry, rx, at, choice, out); },
                  [&](const At& at, int64_t n, bool contiguous) {
                    mat_after(p, layer, part, at, n, contiguous, out);
@@ -506,7 +525,7 @@ void emit_pool_compute(const Plan& p, size_t layer, const Part& part, std::vecto
   const Value& o = p.value(m.output);
   for (const Run& ry : runs(part.oy0, part.oy1, in.h, m.kh, m.stride_h, m.pad_top))
     for (const Run& rx : clipped(runs(0, o.w, in.w, m.kw, m.stride_w, m.pad_left), cols))
-      emit_rect(ry, rx, 1, 1, 1, next,
+      emit_rect(ry, rx, 1, 1, 1, false, next,
                 {[&](const At& at) { pool_body(p, layer, part, ry, rx, at, out); },
                  [](const At&, int64_t, bool) {}},
                 out);

@@ -996,5 +996,28 @@ TEST(Pipeline, BitSerialRowsAreWholeOnlyWhereTheCopiesShareThemEvenly) {
   }
 }
 
+// A u8 conv on rram4x4 has 8 copies (one per crossbar) and 12-wide rows: going round the
+// copies row by row gives copies 0-3 two positions of every row and copies 4-7 one, and its
+// crossbars are what bounds it (42-cycle MVMs). An iteration now covers two rows whose 24
+// positions go round the copies three times: every crossbar computes as many MVMs (the
+// 5-layer CNN on rram4x4: 336 -> 265 cycles per inference). Bit-exact in both schedules.
+TEST(Pipeline, BitSerialRowsNarrowerThanTheCopiesComeRoundEvenly) {
+  GraphBuilder b(31);
+  int x = b.input(isa::DType::kU8, 12, 12, 1);
+  x = b.conv(x, {16, 3, 1, 1, isa::DType::kB1});
+  b.output(b.conv(x, {10, 12, 1, 0, isa::DType::kI32}));
+  const Target rram = rram_exact();
+  compiler::BackendOptions o;
+  o.schedule = Schedule::kSequential;
+  const isa::Program p = compiler::compile_graph(b.graph(), rram.chip(), o);
+  std::map<int, int> mvms;  // the u8 conv's MVM commands in the batch loop, by crossbar
+  for (const isa::Command& c : commands(p, Opcode::kMvm).loop)
+    if (c.type == isa::DType::kU8) ++mvms[c.xbar];
+  ASSERT_EQ(mvms.size(), 8u);
+  for (const auto& [xb, n] : mvms) EXPECT_EQ(n, mvms.begin()->second) << "crossbar " << xb;
+  check(b, Schedule::kSequential, rram, 2);
+  check(b, Schedule::kPipelined, rram, 3);
+}
+
 }  // namespace
 }  // namespace imc::test
