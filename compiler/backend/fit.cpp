@@ -95,6 +95,10 @@ std::string one_row_problem(const Plan& p, size_t i, int64_t slice) {
   const Value& out = p.value(l.output());
   const Need x = need(p, i, static_cast<int>(out.h), true, slice);
   const Capacity c = capacity(p);
+  if (x.in > c.ibuf && slice > 0)
+    return "layer '" + l.name() + "': a row group's slice of the input vector " +
+           map_text(p.value(l.input())) + " needs " + std::to_string(x.in) +
+           " B, tile input buffer holds " + std::to_string(c.ibuf) + " B";
   if (x.in > c.ibuf)
     return too_big(p, i, "input", p.value(l.input()), x.in,
                    " (" + rows_text(x.in_rows, "input") + ")", "input buffer", c.ibuf);

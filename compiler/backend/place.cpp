@@ -528,6 +528,14 @@ int64_t window_bytes(const Plan& p, size_t layer, Rows r) {
   return (output_window(p, layer, Part{-1, r.lo, r.hi, 0, 0}).bytes() + 3) / 4 * 4;
 }
 
+// A tile computing its shares of a conv (c) and of the pool fused into it (f): one sequencer
+// issues both layers' commands (issue slots add up), while the crossbars and the pooling unit
+// work side by side.
+double fused_cycles(const GroupTime& c, double conv_share, const GroupTime& f, double pool_share) {
+  return std::max(
+      {c.issue * conv_share + f.issue * pool_share, c.busy * conv_share, f.busy * pool_share});
+}
+
 // Conv+pool fusion (pipelined): a max-pool whose windows each lie inside one row range of the
 // matrix layer before it (stride = kernel, no padding, that layer on one tile per row range and
 // read by the pool alone) is computed on that layer's tiles: a stage fewer in every inference's
@@ -566,12 +574,8 @@ bool fuse_pools(Plan& p, const std::vector<int>& parts) {
       pooled = std::max(pooled, pr.hi - pr.lo);
       bytes = std::max(bytes, window_bytes(p, i, r) + window_bytes(p, q, pr));
     }
-    // As estimated_period counts a fused pair: one sequencer issues both layers' commands,
-    // while the crossbars and the pooling unit work side by side.
-    const GroupTime c = layer_time(p, i), f = layer_time(p, q);
-    const double share = double(rows) / double(h), pooled_share = double(pooled) / double(ph);
-    const double fused =
-        std::max({c.issue * share + f.issue * pooled_share, c.busy * share, f.busy * pooled_share});
+    const double fused = fused_cycles(layer_time(p, i), double(rows) / double(h), layer_time(p, q),
+                                      double(pooled) / double(ph));
     if (!whole_windows || bytes > obuf) continue;
     if (fused > period) continue;
     p.layers[q].fused_into = i;
@@ -594,9 +598,9 @@ double estimated_period(const Plan& p, const std::vector<int>& parts) {
     if (p.layers[i].fused_pool >= 0) {
       const int64_t h = p.value(p.g->layers[i].output()).h;
       const double share = double((h + parts[i] - 1) / parts[i]) / double(h);
-      const GroupTime c = layer_time(p, i),
-                      f = layer_time(p, static_cast<size_t>(p.layers[i].fused_pool));
-      t = std::max(t, std::max({c.issue + f.issue, c.busy, f.busy}) * share);
+      t = std::max(t,
+                   fused_cycles(layer_time(p, i), share,
+                                layer_time(p, static_cast<size_t>(p.layers[i].fused_pool)), share));
     }
     period = std::max(period, t);
   }

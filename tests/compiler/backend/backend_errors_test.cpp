@@ -52,6 +52,22 @@ TEST(BackendErrors, SplitLayersNeedingMoreTilesThanTheChip) {
             "layer3 2, layer4 2), the chip has 16");
 }
 
+// A tile holds only its row group's slice of an input vector (backend_split_test.cpp); a
+// slice larger than the input buffer is refused, naming the slice, not the whole vector.
+TEST(BackendErrors, AVectorSliceLargerThanTheInputBuffer) {
+  GraphBuilder b(48);
+  int x = b.input(DType::kU8, 1, 1, 3000);
+  x = b.dense(x, 32, DType::kB1);
+  b.output(b.dense(x, 10, DType::kI32));
+  const arch::ChipParams chip =
+      arch::load_chip(std::string(IMCSIM_SOURCE_DIR) + "/configs/rram4x4.yaml",
+                      {arch::parse_override("tile.input_buffer.capacity=512B")});
+  EXPECT_EQ(error_of(b, chip),
+            "layer 'layer0': its 3000x32 weight matrix cannot be split over tiles: layer "
+            "'layer0': a row group's slice of the input vector 1x1x3000 u8 needs 1024 B, tile "
+            "input buffer holds 512 B");
+}
+
 // Maps larger than a buffer are split over tiles by output rows (backend_window_test.cpp);
 // when the rows one output row needs do not fit, the layer is refused.
 TEST(BackendErrors, InputRowsOfOneOutputRowLargerThanTheInputBuffer) {
